@@ -1,0 +1,5 @@
+//! The worker runtime against the local AWS stand-in.
+
+mod delivery;
+mod probe;
+mod shutdown;
