@@ -8,6 +8,7 @@ pub mod keys;
 pub mod messages;
 pub mod profile;
 pub mod secret;
+pub mod signal;
 pub mod telemetry;
 pub mod time;
 pub mod topic;

@@ -12,8 +12,7 @@
 
 mod envelope;
 mod runtime;
-mod signal;
 
 pub use envelope::{ParseError, parse_body};
+pub use gas_core::signal::shutdown_signal;
 pub use runtime::{Delivery, Handler, HandlerError, Worker};
-pub use signal::shutdown_signal;
