@@ -1,0 +1,57 @@
+//! `cargo xtask <command>`: the developer commands. See README.md.
+
+mod cloud;
+mod dev;
+mod env;
+mod http;
+mod setup;
+mod supervisor;
+mod test;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(about = "GAS developer commands")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install what is missing, start the local cloud, provision, build and run every implemented service.
+    /// Ctrl-C stops everything it started.
+    Dev {
+        /// Use the binaries already in the target directory instead of building them.
+        #[arg(long)]
+        no_build: bool,
+    },
+    /// Install what is missing, then run the format check, clippy and every test against the local cloud.
+    Test {
+        /// Extra arguments for the test runner (a filter, for example).
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Run only the local AWS stand-in, printing the variables that point tools and tests at it.
+    Moto,
+    /// Install what is missing (the Python venv with moto) and nothing else.
+    Setup,
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Dev { no_build } => dev::run(no_build),
+        Command::Test { args } => test::run(&args),
+        Command::Moto => cloud::run_alone(),
+        Command::Setup => setup::ensure_all(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
