@@ -311,3 +311,29 @@ mod tests {
         assert_eq!(s.keys.prefix(), "team/");
     }
 }
+
+#[cfg(test)]
+mod documentation {
+    /// Every `GAS_*` variable this crate reads is documented in `.env.example`.
+    #[test]
+    fn env_example_documents_every_variable() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+        let example = std::fs::read_to_string(format!("{root}/.env.example")).unwrap();
+        let sources = [include_str!("config.rs"), include_str!("telemetry.rs")];
+        let mut read: Vec<&str> = Vec::new();
+        for source in sources {
+            for (start, _) in source.match_indices("\"GAS_") {
+                let name = &source[start + 1..];
+                let end = name.find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'));
+                let name = &name[..end.unwrap_or(name.len())];
+                if !name.ends_with('_') {
+                    read.push(name);
+                }
+            }
+        }
+        assert!(read.len() >= 8, "found only {read:?}");
+        for name in read {
+            assert!(example.contains(&format!("{name}=")), "{name} is read but not documented in .env.example");
+        }
+    }
+}
