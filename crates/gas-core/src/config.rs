@@ -333,7 +333,10 @@ mod documentation {
         }
         assert!(read.len() >= 8, "found only {read:?}");
         for name in read {
-            assert!(example.contains(&format!("{name}=")), "{name} is read but not documented in .env.example");
+            assert!(
+                example.contains(&format!("{name}=")),
+                "{name} is read but not documented in .env.example"
+            );
         }
     }
 }

@@ -33,7 +33,7 @@ pub fn run(no_build: bool) -> Result<ExitCode, String> {
         std::env::var("GAS_WEB_ORIGIN").unwrap_or_else(|_| format!("http://localhost:{}", addr.port()));
     let mut env = dotenv();
     env.extend(moto.env().into_iter().map(|(k, v)| (k.to_owned(), v)));
-    env.push(("GAS_WEB_LISTEN".to_owned(), listen.clone()));
+    env.push(("GAS_WEB_LISTEN".to_owned(), listen));
     env.push(("GAS_WEB_ORIGIN".to_owned(), origin.clone()));
     let service = |name: &str| {
         let mut command = Command::new(binary(name));
@@ -41,7 +41,7 @@ pub fn run(no_build: bool) -> Result<ExitCode, String> {
         command
     };
 
-    run_step(&mut service("gas-admin").arg("provision"), "provisioning the local deployment")?;
+    run_step(service("gas-admin").arg("provision"), "provisioning the local deployment")?;
     supervisor.spawn("gas-web", &mut service("gas-web"))?;
     for worker in WORKERS {
         supervisor.spawn(worker, &mut service(worker))?;
