@@ -2,7 +2,7 @@
 
 use gas_core::keys::FileName;
 use gas_core::messages::{JobRequest, Version};
-use gas_core::{Job, JobId, JobStatus, Timestamp, UserId};
+use gas_core::{Job, JobId, Timestamp, UserId};
 
 use crate::{AnnotationsTable, AwsError, Publisher};
 
@@ -51,21 +51,14 @@ pub async fn submit_job(
     publisher: &Publisher,
     submission: JobSubmission,
 ) -> Result<Submitted, SubmitError> {
-    let job = Job {
-        job_id: submission.job_id,
-        user_id: submission.user_id,
-        input_file_name: submission.input_file_name.to_string(),
-        s3_inputs_bucket: submission.s3_inputs_bucket,
-        s3_key_input_file: submission.s3_key_input_file,
-        submit_time: Timestamp::now(),
-        job_status: JobStatus::Pending,
-        request_published_time: None,
-        s3_results_bucket: None,
-        s3_key_result_file: None,
-        s3_key_log_file: None,
-        complete_time: None,
-        results_file_archive_id: None,
-    };
+    let job = Job::pending(
+        submission.job_id,
+        submission.user_id,
+        submission.input_file_name.to_string(),
+        submission.s3_inputs_bucket,
+        submission.s3_key_input_file,
+        Timestamp::now(),
+    );
     if annotations.insert_new(&job).await? {
         let job = publish_request(annotations, publisher, job).await?;
         tracing::info!(job_id = %job.job_id, user_id = %job.user_id, "job submitted");

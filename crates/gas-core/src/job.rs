@@ -150,6 +150,34 @@ pub struct Job {
     pub results_file_archive_id: Option<String>,
 }
 
+impl Job {
+    /// A just-submitted job: PENDING, with none of the later steps' attributes.
+    pub fn pending(
+        job_id: JobId,
+        user_id: UserId,
+        input_file_name: String,
+        s3_inputs_bucket: String,
+        s3_key_input_file: String,
+        submit_time: Timestamp,
+    ) -> Self {
+        Self {
+            job_id,
+            user_id,
+            input_file_name,
+            s3_inputs_bucket,
+            s3_key_input_file,
+            submit_time,
+            job_status: JobStatus::Pending,
+            request_published_time: None,
+            s3_results_bucket: None,
+            s3_key_result_file: None,
+            s3_key_log_file: None,
+            complete_time: None,
+            results_file_archive_id: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,3 +4,4 @@ mod fanout;
 mod provision;
 mod s3;
 mod submit;
+mod tables;

@@ -128,3 +128,23 @@ async fn a_worker_with_two_slots_never_holds_more_than_two_messages() {
     assert_eq!(recorder.max_running(), 2, "handlers running at once");
     assert_eq!(recorder.attempts().len(), 6);
 }
+
+#[tokio::test]
+async fn a_handler_running_past_the_visibility_timeout_keeps_its_message_hidden() {
+    // Visibility 2 s, handler 5 s: without extension the message would be visible (and handed to
+    // another worker) after 2 s.
+    let t = TestDeployment::new(fast_queues(3, 2)).await;
+    let recorder = Recorder::default();
+    let worker = RunningWorker::start(&t, recorder.clone(), 1).await;
+    publish_all(&t, [Probe { sleep_ms: 5000, ..Probe::new(5) }]).await;
+    eventually(PATIENCE, "probe 5 to start", || async { (!recorder.attempts().is_empty()).then_some(()) })
+        .await;
+
+    let rival = queue(&t).await;
+    let stolen = rival.receive(10, Duration::from_secs(4)).await.unwrap();
+    assert!(stolen.is_empty(), "another consumer received the message while its handler ran");
+    eventually(PATIENCE, "probe 5 handled", || async { (recorder.finished() == [5]).then_some(()) }).await;
+    worker.stop().await;
+    assert_eq!(recorder.attempts().len(), 1);
+    assert_eq!(queue(&t).await.depth().await.unwrap(), (0, 0));
+}
