@@ -1,0 +1,387 @@
+//! The annotation pass: one output record per input record, in input order, with the user's columns
+//! untouched except ID (known rsIDs added) and INFO (our fields appended).
+
+use std::io::{self, BufRead, Write};
+
+use crate::alleles::normalize;
+use crate::bundle::Bundle;
+use crate::bundle::known::KnownCursor;
+use crate::bundle::regions::{INTERGENIC, RegionClass, RegionCursor};
+use crate::bundle::tracks::TrackCursor;
+use crate::summary::{ContigCount, Summary};
+use crate::vcf::{AltAllele, Header, VcfError, header_trim, parse_record, read_header};
+
+#[derive(Debug, Clone, Default)]
+pub struct AnnotateOptions {
+    /// Recorded in the output header for provenance.
+    pub command_line: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnnotateError {
+    /// The input is not valid VCF; the message names the line.
+    #[error(transparent)]
+    Input(#[from] VcfError),
+    #[error("cannot write the output: {0}")]
+    Output(io::Error),
+    #[error("cannot read the annotation bundle: {0}")]
+    Bundle(io::Error),
+}
+
+/// Annotates `input` into `output`. `progress` is called every 65,536 records with the count so far.
+pub fn annotate(
+    bundle: &Bundle,
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+    options: &AnnotateOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Summary, AnnotateError> {
+    let header = read_header(input)?;
+    let warnings = crate::assembly::check(&header, &bundle.manifest.assembly, |name| {
+        bundle.contig(name.as_bytes()).and_then(|id| bundle.manifest.contigs[id as usize].length)
+    });
+    let mut summary = Summary::new(&bundle.manifest.assembly, &bundle.manifest.tracks, warnings);
+    write_header(bundle, &header, &summary.warnings, options, output).map_err(AnnotateError::Output)?;
+
+    let mut pass = Pass::new(bundle);
+    let mut line = Vec::with_capacity(1024);
+    let mut out = Vec::with_capacity(2048);
+    let mut n = header.lines;
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line).map_err(VcfError::Io)? == 0 {
+            break;
+        }
+        n += 1;
+        header_trim(&mut line);
+        if line.is_empty() {
+            continue;
+        }
+        out.clear();
+        pass.annotate_line(&line, n, &mut out, &mut summary)?;
+        output.write_all(&out).map_err(AnnotateError::Output)?;
+        if summary.total & 0xffff == 0 {
+            progress(summary.total);
+        }
+    }
+    output.flush().map_err(AnnotateError::Output)?;
+    Ok(summary)
+}
+
+/// Per-pass state: cursors into the bundle, reusable buffers, the contig last seen.
+struct Pass<'b> {
+    bundle: &'b Bundle,
+    known: KnownCursor,
+    regions: RegionCursor,
+    tracks: Vec<TrackCursor>,
+    last_contig: Option<(Vec<u8>, Option<u32>)>,
+    new_ids: Vec<u8>,
+    info_values: Vec<Vec<Vec<u8>>>,
+    genes: Vec<(u32, RegionClass)>,
+}
+
+impl<'b> Pass<'b> {
+    fn new(bundle: &'b Bundle) -> Self {
+        Self {
+            bundle,
+            known: KnownCursor::default(),
+            regions: RegionCursor::default(),
+            tracks: bundle.tracks.iter().map(|_| TrackCursor::default()).collect(),
+            last_contig: None,
+            new_ids: Vec::new(),
+            info_values: vec![Vec::new(); bundle.manifest.known_info.len()],
+            genes: Vec::new(),
+        }
+    }
+
+    fn contig(&mut self, chrom: &[u8]) -> Option<u32> {
+        match &self.last_contig {
+            Some((name, id)) if name == chrom => *id,
+            _ => {
+                let id = self.bundle.contig(chrom);
+                self.last_contig = Some((chrom.to_vec(), id));
+                id
+            }
+        }
+    }
+
+    fn annotate_line(
+        &mut self,
+        line: &[u8],
+        n: u64,
+        out: &mut Vec<u8>,
+        summary: &mut Summary,
+    ) -> Result<(), AnnotateError> {
+        let record = parse_record(line).map_err(|message| VcfError::Malformed { line: n, message })?;
+        summary.total += 1;
+        let Some(contig) = self.contig(record.chrom) else {
+            count_unknown(summary, record.chrom);
+            out.extend_from_slice(line);
+            out.push(b'\n');
+            return Ok(());
+        };
+        let bundle = self.bundle;
+
+        // Known variants, per ALT allele.
+        self.new_ids.clear();
+        let alt_count = record.alt_count();
+        for values in &mut self.info_values {
+            values.clear();
+            values.resize(alt_count, Vec::new());
+        }
+        let mut matched = false;
+        for (i, allele) in record.alt_alleles().enumerate() {
+            let AltAllele::Sequence(alt) = allele else { continue };
+            let norm = normalize(record.pos, record.reference, alt);
+            let (new_ids, info_values) = (&mut self.new_ids, &mut self.info_values);
+            self.known
+                .for_each_match(
+                    &bundle.known,
+                    &bundle.container,
+                    contig,
+                    norm.pos,
+                    norm.reference,
+                    norm.alt,
+                    |m| {
+                        matched = true;
+                        for id in m.ids.split(|b| *b == b';').filter(|id| !id.is_empty() && *id != b".") {
+                            let already =
+                                list_contains(record.id, b';', id) || list_contains(new_ids, b';', id);
+                            if !already {
+                                if !new_ids.is_empty() {
+                                    new_ids.push(b';');
+                                }
+                                new_ids.extend_from_slice(id);
+                            }
+                        }
+                        for (f, values) in info_values.iter_mut().enumerate() {
+                            if values[i].is_empty() {
+                                values[i].extend_from_slice(m.info(f));
+                            }
+                        }
+                    },
+                )
+                .map_err(AnnotateError::Bundle)?;
+        }
+
+        // Genes and regions over the REF span.
+        let end = record.pos.saturating_add(record.reference.len() as u32).saturating_sub(1).max(record.pos);
+        self.genes.clear();
+        self.regions
+            .lookup(&bundle.regions, &bundle.container, contig, record.pos, end, &mut self.genes)
+            .map_err(AnnotateError::Bundle)?;
+        self.genes.sort_unstable_by_key(|(gene, _)| *gene);
+
+        // The record, with ID and INFO extended.
+        let columns_before_id = record.chrom.len() + 1 + record.pos_text.len() + 1;
+        out.extend_from_slice(&line[..columns_before_id]);
+        if self.new_ids.is_empty() {
+            out.extend_from_slice(record.id);
+        } else {
+            if record.id != b"." {
+                out.extend_from_slice(record.id);
+                out.push(b';');
+            }
+            out.extend_from_slice(&self.new_ids);
+        }
+        for column in [record.reference, record.alt, record.qual, record.filter] {
+            out.push(b'\t');
+            out.extend_from_slice(column);
+        }
+        out.push(b'\t');
+        let mut info = InfoWriter::new(out, record.info);
+        if matched {
+            if !list_contains(record.info, b';', b"DB") {
+                info.flag(b"DB");
+            }
+            for (field, values) in bundle.manifest.known_info.iter().zip(&self.info_values) {
+                info.key(b"KNOWN_");
+                info.out.extend_from_slice(field.id.as_bytes());
+                info.out.push(b'=');
+                for (i, value) in values.iter().enumerate() {
+                    if i > 0 {
+                        info.out.push(b',');
+                    }
+                    info.out.extend_from_slice(if value.is_empty() { b"." } else { value });
+                }
+            }
+        }
+        if self.genes.is_empty() {
+            info.key(b"REGION=");
+            info.out.extend_from_slice(INTERGENIC.as_bytes());
+        } else {
+            info.key(b"GENE=");
+            for (i, (gene, _)) in self.genes.iter().enumerate() {
+                if i > 0 {
+                    info.out.push(b',');
+                }
+                info.out.extend_from_slice(escape_info(bundle.regions.gene_name(*gene)).as_bytes());
+            }
+            info.key(b"REGION=");
+            for (i, (_, class)) in self.genes.iter().enumerate() {
+                if i > 0 {
+                    info.out.push(b',');
+                }
+                info.out.extend_from_slice(class.name().as_bytes());
+            }
+        }
+        for (t, track) in bundle.tracks.iter().enumerate() {
+            let hit = self.tracks[t]
+                .overlaps(track, &bundle.container, contig, record.pos, end)
+                .map_err(AnnotateError::Bundle)?;
+            if hit {
+                info.flag(track.name.as_bytes());
+                summary.tracks[t].count += 1;
+            }
+        }
+        info.finish();
+        if let Some(samples) = record.samples {
+            out.push(b'\t');
+            out.extend_from_slice(samples);
+        }
+        out.push(b'\n');
+
+        if matched {
+            summary.known += 1;
+        }
+        let most_severe = self.genes.iter().map(|(_, c)| *c).min();
+        let slot = most_severe.map_or(RegionClass::ALL.len(), |c| c as usize);
+        summary.regions[slot].count += 1;
+        Ok(())
+    }
+}
+
+/// Appends `key` entries to a record's INFO column, replacing a `.` column.
+struct InfoWriter<'o> {
+    out: &'o mut Vec<u8>,
+    empty: bool,
+}
+
+impl<'o> InfoWriter<'o> {
+    fn new(out: &'o mut Vec<u8>, info: &[u8]) -> Self {
+        let empty = info == b".";
+        if !empty {
+            out.extend_from_slice(info);
+        }
+        Self { out, empty }
+    }
+
+    fn key(&mut self, key: &[u8]) {
+        if !self.empty {
+            self.out.push(b';');
+        }
+        self.empty = false;
+        self.out.extend_from_slice(key);
+    }
+
+    fn flag(&mut self, name: &[u8]) {
+        self.key(name);
+    }
+
+    fn finish(self) {
+        if self.empty {
+            self.out.push(b'.');
+        }
+    }
+}
+
+/// Whether a `sep`-separated list holds `item` (for INFO keys, an entry `item` or `item=…`).
+fn list_contains(list: &[u8], sep: u8, item: &[u8]) -> bool {
+    list.split(|b| *b == sep)
+        .any(|entry| entry == item || (entry.starts_with(item) && entry.get(item.len()) == Some(&b'=')))
+}
+
+/// Gene names go in INFO: no spaces, semicolons, commas or equals signs.
+fn escape_info(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| matches!(b, b' ' | b';' | b',' | b'=' | b'\t')) {
+        name.replace([' ', ';', ',', '=', '\t'], "_").into()
+    } else {
+        name.into()
+    }
+}
+
+fn count_unknown(summary: &mut Summary, chrom: &[u8]) {
+    let name = String::from_utf8_lossy(chrom);
+    match summary.unknown_contigs.iter_mut().find(|c| c.contig == name) {
+        Some(c) => c.count += 1,
+        None => summary.unknown_contigs.push(ContigCount { contig: name.into_owned(), count: 1 }),
+    }
+}
+
+fn write_header(
+    bundle: &Bundle,
+    header: &Header,
+    warnings: &[String],
+    options: &AnnotateOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for line in &header.meta_lines {
+        out.write_all(line)?;
+        out.write_all(b"\n")?;
+    }
+    let declare =
+        |out: &mut dyn Write, id: &str, number: &str, kind: &str, description: &str| -> io::Result<()> {
+            if header.info_ids.contains(id) {
+                return Ok(());
+            }
+            writeln!(
+                out,
+                "##INFO=<ID={id},Number={number},Type={kind},Description=\"{}\">",
+                description.replace('"', "'")
+            )
+        };
+    if bundle.has_known() {
+        declare(out, "DB", "0", "Flag", "In the known variants of the GAS annotation bundle")?;
+        for field in &bundle.manifest.known_info {
+            let number = "A";
+            let description =
+                format!("{} of the matching known variant (per ALT allele): {}", field.id, field.description);
+            declare(out, &format!("KNOWN_{}", field.id), number, &field.kind, &description)?;
+        }
+    }
+    declare(out, "GENE", ".", "String", "Genes the variant overlaps or lies in the promoter of")?;
+    let classes: Vec<&str> = RegionClass::ALL.iter().map(|c| c.name()).collect();
+    let region = format!(
+        "Most severe region class for each gene in GENE, in the same order ({}); {INTERGENIC} when no gene is near",
+        classes.join(" > ")
+    );
+    declare(out, "REGION", ".", "String", &region)?;
+    for track in &bundle.manifest.tracks {
+        declare(
+            out,
+            track,
+            "0",
+            "Flag",
+            &format!("Overlaps the {track} track of the GAS annotation bundle"),
+        )?;
+    }
+    writeln!(out, "##GAS_annotateVersion={}", env!("CARGO_PKG_VERSION"))?;
+    let sources: Vec<String> = bundle
+        .manifest
+        .sources
+        .iter()
+        .map(|s| {
+            format!(
+                "{}:{}",
+                s.kind,
+                std::path::Path::new(&s.path)
+                    .file_name()
+                    .map_or_else(|| s.path.clone(), |f| f.to_string_lossy().into_owned())
+            )
+        })
+        .collect();
+    writeln!(
+        out,
+        "##GAS_annotateBundle=<Assembly={},Sources=\"{}\">",
+        bundle.manifest.assembly,
+        sources.join(" ")
+    )?;
+    if !options.command_line.is_empty() {
+        writeln!(out, "##GAS_annotateCommand={}", options.command_line)?;
+    }
+    for warning in warnings {
+        writeln!(out, "##GAS_WARNING={warning}")?;
+    }
+    out.write_all(&header.column_line)?;
+    out.write_all(b"\n")
+}

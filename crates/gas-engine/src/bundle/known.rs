@@ -1,0 +1,255 @@
+//! Known variants (a dbSNP-like VCF): per contig, blocks of records sorted by position, each record
+//! a normalized (REF, ALT) with its IDs and carried INFO values. A cursor keeps one decoded block; a
+//! sorted input reads each block once, an unsorted one seeks by a binary search of the block index.
+
+use std::io;
+
+use super::codec::{Corrupt, Reader, put_bytes, put_varint};
+use super::container::{Container, ContainerWriter};
+
+/// Records per block (a position's records never straddle blocks, so a block may run a little over).
+const BLOCK_RECORDS: usize = 512;
+
+struct Entry {
+    contig: u32,
+    pos: u32,
+    at: usize,
+    len: u32,
+}
+
+/// Collects known variants in any order; sorts and writes them in blocks.
+#[derive(Default)]
+pub struct KnownBuilder {
+    entries: Vec<Entry>,
+    arena: Vec<u8>,
+}
+
+impl KnownBuilder {
+    /// Adds one allele: alleles already normalized and upper-cased, `ids` as in the VCF's ID column,
+    /// one value per carried INFO field (`.` when absent).
+    pub fn add(&mut self, contig: u32, pos: u32, reference: &[u8], alt: &[u8], ids: &[u8], infos: &[&[u8]]) {
+        let at = self.arena.len();
+        put_bytes(&mut self.arena, reference);
+        put_bytes(&mut self.arena, alt);
+        put_bytes(&mut self.arena, ids);
+        for info in infos {
+            put_bytes(&mut self.arena, info);
+        }
+        let len = (self.arena.len() - at) as u32;
+        self.entries.push(Entry { contig, pos, at, len });
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Writes the sections `known/<contig>/blocks` and `known/<contig>/index`.
+    pub fn write(mut self, contigs: &[String], out: &mut ContainerWriter) -> io::Result<()> {
+        let arena = &self.arena;
+        let payload = |e: &Entry| &arena[e.at..e.at + e.len as usize];
+        self.entries.sort_unstable_by(|a, b| {
+            (a.contig, a.pos).cmp(&(b.contig, b.pos)).then_with(|| payload(a).cmp(payload(b)))
+        });
+        self.entries.dedup_by(|a, b| a.contig == b.contig && a.pos == b.pos && payload(a) == payload(b));
+
+        let mut start = 0;
+        while start < self.entries.len() {
+            let contig = self.entries[start].contig;
+            let end = start + self.entries[start..].partition_point(|e| e.contig == contig);
+            let (mut blocks, mut index) = (Vec::new(), Vec::new());
+            let records = &self.entries[start..end];
+            put_varint(&mut index, 0); // block count, patched below
+            let mut block_count = 0u64;
+            let mut i = 0;
+            while i < records.len() {
+                let mut j = (i + BLOCK_RECORDS).min(records.len());
+                while j < records.len() && records[j].pos == records[j - 1].pos {
+                    j += 1;
+                }
+                let block_at = blocks.len();
+                put_varint(&mut blocks, (j - i) as u64);
+                let mut previous = 0;
+                for e in &records[i..j] {
+                    put_varint(&mut blocks, u64::from(e.pos - previous));
+                    previous = e.pos;
+                    blocks.extend_from_slice(payload(e));
+                }
+                put_varint(&mut index, u64::from(records[i].pos));
+                put_varint(&mut index, u64::from(records[j - 1].pos));
+                put_varint(&mut index, block_at as u64);
+                put_varint(&mut index, (blocks.len() - block_at) as u64);
+                block_count += 1;
+                i = j;
+            }
+            let mut patched = Vec::new();
+            put_varint(&mut patched, block_count);
+            patched.extend_from_slice(&index[1..]);
+            let name = &contigs[contig as usize];
+            out.add(&format!("known/{name}/blocks"), &blocks)?;
+            out.add(&format!("known/{name}/index"), &patched)?;
+            start = end;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct BlockMeta {
+    first: u32,
+    last: u32,
+    at: u64,
+    len: u32,
+}
+
+/// The block index of every contig, read when the bundle opens.
+pub struct KnownIndex {
+    info_fields: usize,
+    blocks: Vec<Vec<BlockMeta>>,
+    /// Per contig, the section holding its blocks.
+    sections: Vec<String>,
+}
+
+impl KnownIndex {
+    pub fn open(
+        container: &Container,
+        contigs: &[String],
+        info_fields: usize,
+    ) -> Result<Self, super::OpenError> {
+        let mut blocks = Vec::with_capacity(contigs.len());
+        for name in contigs {
+            let mut metas = Vec::new();
+            if let Some(index) = container.read(&format!("known/{name}/index"))? {
+                let mut r = Reader::new(&index);
+                for _ in 0..r.varint()? {
+                    metas.push(BlockMeta { first: r.u32()?, last: r.u32()?, at: r.varint()?, len: r.u32()? });
+                }
+            }
+            blocks.push(metas);
+        }
+        let sections = contigs.iter().map(|name| format!("known/{name}/blocks")).collect();
+        Ok(Self { info_fields, blocks, sections })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.blocks.iter().all(Vec::is_empty)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Record {
+    pos: u32,
+    reference: (u32, u32),
+    alt: (u32, u32),
+    ids: (u32, u32),
+}
+
+/// One known record that matched.
+pub struct KnownMatch<'a> {
+    pub ids: &'a [u8],
+    infos: &'a [(u32, u32)],
+    buf: &'a [u8],
+}
+
+impl KnownMatch<'_> {
+    /// The value of the `i`-th carried INFO field.
+    pub fn info(&self, i: usize) -> &[u8] {
+        let (at, len) = self.infos[i];
+        &self.buf[at as usize..(at + len) as usize]
+    }
+}
+
+/// Reads known variants for a pass; keeps the current block decoded.
+#[derive(Default)]
+pub struct KnownCursor {
+    loaded: Option<(u32, usize)>,
+    buf: Vec<u8>,
+    records: Vec<Record>,
+    infos: Vec<(u32, u32)>,
+}
+
+impl KnownCursor {
+    /// Calls `found` for every known record at (`contig`, `pos`) with these normalized alleles.
+    pub fn for_each_match(
+        &mut self,
+        index: &KnownIndex,
+        container: &Container,
+        contig: u32,
+        pos: u32,
+        reference: &[u8],
+        alt: &[u8],
+        mut found: impl FnMut(KnownMatch<'_>),
+    ) -> io::Result<()> {
+        let blocks = &index.blocks[contig as usize];
+        let block = match self.loaded {
+            Some((c, b)) if c == contig && blocks[b].first <= pos && pos <= blocks[b].last => b,
+            _ => {
+                let b = blocks.partition_point(|m| m.last < pos);
+                if b == blocks.len() || blocks[b].first > pos {
+                    return Ok(());
+                }
+                self.load(index, container, contig, b)?;
+                b
+            }
+        };
+        debug_assert_eq!(self.loaded, Some((contig, block)));
+        let first = self.records.partition_point(|r| r.pos < pos);
+        let n = index.info_fields;
+        for (k, r) in self.records.iter().enumerate().skip(first) {
+            if r.pos != pos {
+                break;
+            }
+            let slice = |(at, len): (u32, u32)| &self.buf[at as usize..(at + len) as usize];
+            if slice(r.reference).eq_ignore_ascii_case(reference) && slice(r.alt).eq_ignore_ascii_case(alt) {
+                found(KnownMatch {
+                    ids: slice(r.ids),
+                    infos: &self.infos[k * n..(k + 1) * n],
+                    buf: &self.buf,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn load(
+        &mut self,
+        index: &KnownIndex,
+        container: &Container,
+        contig: u32,
+        block: usize,
+    ) -> io::Result<()> {
+        let meta = index.blocks[contig as usize][block];
+        self.loaded = None;
+        self.records.clear();
+        self.infos.clear();
+        container.read_part(&index.sections[contig as usize], meta.at, meta.len as usize, &mut self.buf)?;
+        decode_block(&self.buf, index.info_fields, &mut self.records, &mut self.infos)
+            .map_err(io::Error::other)?;
+        self.loaded = Some((contig, block));
+        Ok(())
+    }
+}
+
+fn decode_block(
+    buf: &[u8],
+    info_fields: usize,
+    records: &mut Vec<Record>,
+    infos: &mut Vec<(u32, u32)>,
+) -> Result<(), Corrupt> {
+    let mut r = Reader::new(buf);
+    let mut pos = 0u32;
+    for _ in 0..r.varint()? {
+        pos = pos.checked_add(r.u32()?).ok_or(Corrupt("position overflow"))?;
+        let reference = r.bytes_range()?;
+        let alt = r.bytes_range()?;
+        let ids = r.bytes_range()?;
+        for _ in 0..info_fields {
+            infos.push(r.bytes_range()?);
+        }
+        records.push(Record { pos, reference, alt, ids });
+    }
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! What a pass found, as the AnnTools-style count log and as JSON for the web page's chart.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::bundle::regions::{INTERGENIC, RegionClass};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub total: u64,
+    /// Records with at least one ALT allele in the known variants.
+    pub known: u64,
+    /// Records by their most severe region class (`intergenic` last), in severity order.
+    pub regions: Vec<ClassCount>,
+    pub tracks: Vec<TrackCount>,
+    /// Records on contigs the bundle does not know, per contig, in order of appearance.
+    pub unknown_contigs: Vec<ContigCount>,
+    pub warnings: Vec<String>,
+    pub bundle_assembly: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassCount {
+    pub class: &'static str,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrackCount {
+    pub track: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContigCount {
+    pub contig: String,
+    pub count: u64,
+}
+
+impl Summary {
+    pub fn new(bundle_assembly: &str, tracks: &[String], warnings: Vec<String>) -> Self {
+        let mut regions: Vec<ClassCount> =
+            RegionClass::ALL.iter().map(|c| ClassCount { class: c.name(), count: 0 }).collect();
+        regions.push(ClassCount { class: INTERGENIC, count: 0 });
+        Self {
+            regions,
+            tracks: tracks.iter().map(|t| TrackCount { track: t.clone(), count: 0 }).collect(),
+            warnings,
+            bundle_assembly: bundle_assembly.to_owned(),
+            ..Self::default()
+        }
+    }
+
+    /// The count for a class name (`CDS`, …, `intergenic`).
+    pub fn region(&self, class: &str) -> u64 {
+        self.regions.iter().find(|c| c.class == class).map_or(0, |c| c.count)
+    }
+
+    pub fn unknown_contig_records(&self) -> u64 {
+        self.unknown_contigs.iter().map(|c| c.count).sum()
+    }
+
+    /// The count log, AnnTools style.
+    pub fn count_log(&self) -> String {
+        let mut log = String::new();
+        for warning in &self.warnings {
+            let _ = writeln!(log, "WARNING: {warning}");
+        }
+        let _ = writeln!(log, "Total: {}", self.total);
+        let percent = if self.total == 0 { 0.0 } else { self.known as f64 * 100.0 / self.total as f64 };
+        let _ = writeln!(log, "In dbSNP: {} ({percent:.2}%)", self.known);
+        let _ = writeln!(log, "Variants located:");
+        for class in &self.regions {
+            let _ = writeln!(log, "    {}: {}", class.class, class.count);
+        }
+        for track in &self.tracks {
+            let _ = writeln!(log, "In {}: {} in {} variants", track.track, track.count, self.total);
+        }
+        if !self.unknown_contigs.is_empty() {
+            let listed: Vec<String> =
+                self.unknown_contigs.iter().map(|c| format!("{}: {}", c.contig, c.count)).collect();
+            let _ = writeln!(
+                log,
+                "Unknown contigs: {} variants not annotated ({})",
+                self.unknown_contig_records(),
+                listed.join(", ")
+            );
+        }
+        let _ = writeln!(log, "Annotation bundle: {}", self.bundle_assembly);
+        log
+    }
+}
