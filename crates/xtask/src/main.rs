@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the developer commands. See README.md.
 
 mod cloud;
+mod demo;
 mod dev;
 mod env;
 mod http;
@@ -36,7 +37,7 @@ enum Command {
     },
     /// Run only the local AWS stand-in, printing the variables that point tools and tests at it.
     Moto,
-    /// Install what is missing (the Python venv with moto) and nothing else.
+    /// Install what is missing (the Python venv with moto, the demo annotation bundle) and nothing else.
     Setup,
 }
 

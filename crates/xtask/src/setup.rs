@@ -7,6 +7,7 @@ use crate::env::{root, state_dir};
 
 pub fn ensure_all() -> Result<ExitCode, String> {
     ensure_moto()?;
+    crate::demo::ensure_bundle()?;
     println!("xtask: everything is installed");
     Ok(ExitCode::SUCCESS)
 }

@@ -20,6 +20,7 @@ pub fn run(extra: &[String]) -> Result<ExitCode, String> {
         "linting (cargo clippy -D warnings)",
     )?;
 
+    let demo_bundle = crate::demo::ensure_bundle()?;
     let mut supervisor = Supervisor::default();
     let moto = Moto::start(&mut supervisor)?;
     let has_nextest = cargo().args(["nextest", "--version"]).output().is_ok_and(|o| o.status.success());
@@ -29,7 +30,7 @@ pub fn run(extra: &[String]) -> Result<ExitCode, String> {
     } else {
         tests.args(["test", "--workspace", "--no-fail-fast"]);
     }
-    tests.args(extra).envs(moto.env());
+    tests.args(extra).envs(moto.env()).env("GAS_DEMO_BUNDLE", &demo_bundle);
     let outcome =
         run_step(&mut tests, &format!("running the tests against the local cloud at {}", moto.endpoint));
     supervisor.stop_all();
