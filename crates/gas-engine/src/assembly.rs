@@ -7,7 +7,7 @@ use crate::vcf::Header;
 /// Canonical assembly names and the tokens that identify them in a header value.
 const KNOWN: &[(&str, &[&str])] = &[
     ("NCBI36", &["ncbi36", "b36", "hg18", "grch36"]),
-    ("GRCh37", &["grch37", "hg19", "b37", "hs37", "g1k_v37", "ncbi37"]),
+    ("GRCh37", &["grch37", "hg19", "b37", "hs37", "v37", "ncbi37"]),
     ("GRCh38", &["grch38", "hg38", "b38", "hs38"]),
     ("T2T-CHM13", &["chm13", "t2t", "hs1"]),
     ("rCRS", &["rcrs"]),
@@ -17,7 +17,7 @@ const KNOWN: &[(&str, &[&str])] = &[
 pub fn canonical(value: &str) -> Option<&'static str> {
     let lower = value.to_ascii_lowercase();
     let tokens: Vec<&str> =
-        lower.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').filter(|t| !t.is_empty()).collect();
+        lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
     KNOWN.iter().find_map(|(name, marks)| {
         let hit = marks.iter().any(|m| tokens.iter().any(|t| t == m || t.starts_with(m) || t.ends_with(m)));
         hit.then_some(*name)

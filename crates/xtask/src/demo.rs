@@ -33,11 +33,19 @@ pub fn ensure_bundle() -> Result<PathBuf, String> {
 
     let bundle = bundle_dir();
     let engine = root().join("crates/gas-engine/src/bundle");
-    let code: Vec<PathBuf> = std::fs::read_dir(&engine).map_err(|e| e.to_string())?.flatten().map(|e| e.path()).collect();
+    let code: Vec<PathBuf> =
+        std::fs::read_dir(&engine).map_err(|e| e.to_string())?.flatten().map(|e| e.path()).collect();
     let bundle_stamp = format!("{sources_stamp}-{}", fingerprint(&code));
     if read(&demo.join("bundle.stamp")) != bundle_stamp || !bundle.join("manifest.json").exists() {
         run_step(
-            Command::new(env!("CARGO")).current_dir(root()).args(["build", "--quiet", "-p", "gas-ann", "--bin", "gas-annotate"]),
+            Command::new(env!("CARGO")).current_dir(root()).args([
+                "build",
+                "--quiet",
+                "-p",
+                "gas-ann",
+                "--bin",
+                "gas-annotate",
+            ]),
             "building gas-annotate",
         )?;
         run_step(

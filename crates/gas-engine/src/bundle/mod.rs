@@ -117,6 +117,15 @@ pub struct Bundle {
     contig_ids: HashMap<Vec<u8>, u32>,
 }
 
+impl std::fmt::Debug for Bundle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bundle")
+            .field("dir", &self.dir)
+            .field("assembly", &self.manifest.assembly)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Bundle {
     /// Opens a bundle: reads the manifest and the data file's directories only.
     pub fn open(dir: &Path) -> Result<Self, OpenError> {

@@ -1,0 +1,58 @@
+use crate::common::{demo_bundle, records, run};
+
+const HEADER: &str = "##fileformat=VCFv4.2\n##source=test\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
+
+fn error_for(body: &str) -> String {
+    run(demo_bundle(), format!("{HEADER}{body}").as_bytes()).unwrap_err().to_string()
+}
+
+#[test]
+fn malformed_lines_are_reported_with_their_line_number() {
+    // Line numbers count every line of the file, the 3 header lines included.
+    assert_eq!(
+        error_for("chr1\t100\t.\tA\tC\t.\t.\t.\nchr1\t200\t.\tZ\tC\t.\t.\t.\n"),
+        "line 5: REF contains 'Z'"
+    );
+    assert_eq!(error_for("chr1\tabc\t.\tA\tC\t.\t.\t.\n"), "line 4: POS 'abc' is not a whole number");
+    assert_eq!(error_for("chr1 100 . A C . . .\n"), "line 4: expected 8 tab-separated columns, found 1");
+    assert_eq!(
+        error_for("chr1\t100\t.\tA\tC\t.\t.\t.\n\nchr1\t5\t.\tA\tC!\t.\t.\t.\n"),
+        "line 6: ALT allele 'C!' contains '!'"
+    );
+}
+
+#[test]
+fn what_is_not_a_vcf_is_refused_on_line_one() {
+    let err = run(demo_bundle(), b"\x89PNG\r\n\x1a\n").unwrap_err().to_string();
+    assert!(err.starts_with("line 1: not a VCF file: the first line must be ##fileformat=VCFv…"), "{err}");
+}
+
+#[test]
+fn a_header_only_vcf_is_valid() {
+    let (out, summary) = run(demo_bundle(), HEADER.as_bytes()).unwrap();
+    assert_eq!(summary.total, 0);
+    assert!(summary.count_log().starts_with("Total: 0\nIn dbSNP: 0 (0.00%)\n"));
+    assert!(out.ends_with("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"));
+    assert!(out.starts_with("##fileformat=VCFv4.2\n##source=test\n"));
+}
+
+#[test]
+fn windows_line_endings_and_trailing_blank_lines_are_fine() {
+    let text = HEADER.replace('\n', "\r\n") + "chr22\t50301476\t.\tT\tC\t.\t.\t.\r\n\r\n\r\n";
+    let (out, summary) = run(demo_bundle(), text.as_bytes()).unwrap();
+    assert_eq!(summary.total, 1);
+    assert_eq!(records(&out)[0][2], "rs8135963");
+    assert!(!out.contains('\r'));
+}
+
+#[test]
+fn gzip_is_recognised_by_content() {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(format!("{HEADER}chr22\t50301476\t.\tT\tC\t.\t.\t.\n").as_bytes()).unwrap();
+    let (out, _) = run(demo_bundle(), &gz.finish().unwrap()).unwrap();
+    assert_eq!(records(&out)[0][2], "rs8135963");
+    // Corrupt gzip is an input error, not a crash.
+    let err = run(demo_bundle(), &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff, 1, 2, 3]).unwrap_err();
+    assert!(err.to_string().starts_with("cannot read the input"), "{err}");
+}

@@ -1,0 +1,8 @@
+//! The engine on real data and on what goes wrong with real uploads.
+
+mod common;
+mod errors;
+mod noodles_agreement;
+mod properties;
+mod real_data;
+mod regions;
