@@ -51,14 +51,19 @@ fn gzip_in_gives_bgzip_out_with_log_and_summary() {
     let bytes = std::fs::read(&out).unwrap();
     assert_eq!(&bytes[..4], &[0x1f, 0x8b, 8, 4]);
     assert_eq!(&bytes[12..14], b"BC");
-    assert!(bytes.ends_with(&[0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 0x42, 0x43, 2, 0, 0x1b, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+    assert!(bytes.ends_with(&[
+        0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 0x42, 0x43, 2, 0, 0x1b, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    ]));
     let mut text = String::new();
     flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_string(&mut text).unwrap();
     assert_eq!(text.lines().filter(|l| !l.starts_with('#')).count(), 10_376);
     assert!(text.contains("##GAS_annotateCommand="));
 
     let log = std::fs::read_to_string(&log).unwrap();
-    assert!(log.starts_with("Total: 10376\nIn dbSNP: 76 (0.73%)\nVariants located:\n    CDS: 1015\n"), "{log}");
+    assert!(
+        log.starts_with("Total: 10376\nIn dbSNP: 76 (0.73%)\nVariants located:\n    CDS: 1015\n"),
+        "{log}"
+    );
     assert!(log.contains("\nIn CpG: 783 in 10376 variants\n"), "{log}");
     let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
     assert_eq!(summary["total"], 10_376);
@@ -76,7 +81,8 @@ fn a_malformed_file_fails_with_its_line_and_leaves_no_output() {
     )
     .unwrap();
     let (out, log) = (dir.join("bad.annot.vcf"), dir.join("bad.count.log"));
-    let result = annotate(&["-o", out.to_str().unwrap(), "--log", log.to_str().unwrap(), input.to_str().unwrap()]);
+    let result =
+        annotate(&["-o", out.to_str().unwrap(), "--log", log.to_str().unwrap(), input.to_str().unwrap()]);
     assert_eq!(result.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&result.stderr), "gas-annotate: line 4: REF contains 'Z'\n");
     let left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
@@ -102,12 +108,18 @@ fn stdin_to_stdout() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.lines().last().unwrap(), "chr22\t50301476\trs8135963\tT\tC\t.\t.\tDB;GENE=ALG12;REGION=CDS");
+    assert_eq!(
+        text.lines().last().unwrap(),
+        "chr22\t50301476\trs8135963\tT\tC\t.\t.\tDB;GENE=ALG12;REGION=CDS"
+    );
 }
 
 #[test]
 fn a_missing_bundle_is_a_clear_error() {
-    let out = Command::new(env!("CARGO_BIN_EXE_gas-annotate")).args(["annotate", "--bundle", "/nonexistent", "-"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gas-annotate"))
+        .args(["annotate", "--bundle", "/nonexistent", "-"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.starts_with("gas-annotate: cannot read the annotation bundle: "), "{stderr}");
@@ -121,5 +133,8 @@ fn the_annotator_worker_says_it_is_not_implemented_yet() {
     assert!(String::from_utf8_lossy(&help.stdout).contains("NOT IMPLEMENTED YET"));
     let started = Command::new(binary).output().unwrap();
     assert_eq!(started.status.code(), Some(2));
-    assert_eq!(String::from_utf8_lossy(&started.stderr), "gas-annotator is not implemented yet; it consumes no messages.\n");
+    assert_eq!(
+        String::from_utf8_lossy(&started.stderr),
+        "gas-annotator is not implemented yet; it consumes no messages.\n"
+    );
 }

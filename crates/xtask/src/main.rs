@@ -1,5 +1,6 @@
 //! `cargo xtask <command>`: the developer commands. See README.md.
 
+mod bench;
 mod cloud;
 mod demo;
 mod dev;
@@ -35,6 +36,8 @@ enum Command {
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// Benchmark gas-annotate against bcftools on generated files (release build; not part of `test`).
+    Bench,
     /// Run only the local AWS stand-in, printing the variables that point tools and tests at it.
     Moto,
     /// Install what is missing (the Python venv with moto, the demo annotation bundle) and nothing else.
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Dev { no_build } => dev::run(no_build),
         Command::Test { args } => test::run(&args),
         Command::Moto => cloud::run_alone(),
+        Command::Bench => bench::run(),
         Command::Setup => setup::ensure_all(),
     };
     match result {

@@ -1,0 +1,390 @@
+//! `cargo xtask bench`: gas-annotate against `bcftools annotate -c ID` on the same deterministic,
+//! generated files, in the same run. Prints wall time, variants/s, peak RSS and the ratio.
+//!
+//! The files (in `.gas/bench/`): a 50 Mb synthetic genome (5 contigs, FASTA) with 2,000 Ensembl-style
+//! genes on both strands (GFF3), a 5M-record known-variants VCF, and a 5M-variant input whose first
+//! 1M records are also written as the 1M input. 85% SNVs, 8% deletions, 7% insertions; half of the
+//! input alleles are known.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::env::{root, state_dir, target_dir};
+use crate::setup::{apt_install, run_step};
+
+const CONTIGS: u32 = 5;
+const CONTIG_LEN: u32 = 10_000_000;
+const GENES_PER_CONTIG: u32 = 400;
+const INPUT_RECORDS: u64 = 5_000_000;
+const SMALL_INPUT: u64 = 1_000_000;
+
+/// xorshift64*: deterministic, fast, good enough for test data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u32) -> u32 {
+        (self.next() % u64::from(n)) as u32
+    }
+}
+
+const BASES: [u8; 4] = *b"ACGT";
+
+fn io(e: std::io::Error) -> String {
+    e.to_string()
+}
+
+pub fn run() -> Result<ExitCode, String> {
+    let dir = state_dir().join("bench");
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    if Command::new("bcftools").arg("--version").output().is_err()
+        || Command::new("bgzip").arg("--version").output().is_err()
+    {
+        apt_install(&["bcftools", "tabix"])?;
+    }
+    run_step(
+        Command::new(env!("CARGO")).current_dir(root()).args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "gas-ann",
+            "--bin",
+            "gas-annotate",
+        ]),
+        "building gas-annotate (release)",
+    )?;
+    let gas = target_dir().join("release/gas-annotate");
+
+    if !dir.join("done").exists() {
+        println!("xtask: generating the benchmark files (deterministic)");
+        generate(&dir)?;
+        run_step(
+            Command::new("bgzip").args(["-f", "-k", "-@", "1"]).arg(dir.join("known.vcf")),
+            "bgzipping the known variants for bcftools",
+        )?;
+        run_step(
+            Command::new("tabix").args(["-f", "-p", "vcf"]).arg(dir.join("known.vcf.gz")),
+            "indexing them",
+        )?;
+        for input in ["input_1m.vcf", "input_5m.vcf"] {
+            // bcftools reads only bgzipped input; both tools get the same files.
+            run_step(
+                Command::new("bgzip").args(["-f", "-@", "1"]).arg(dir.join(input)),
+                &format!("bgzipping {input}"),
+            )?;
+            run_step(
+                Command::new("tabix").args(["-f", "-p", "vcf"]).arg(dir.join(format!("{input}.gz"))),
+                "indexing it",
+            )?;
+        }
+        std::fs::write(dir.join("done"), "").map_err(io)?;
+    }
+    let bundle = dir.join("bundle");
+    let (build_time, _, status) = measure(
+        Command::new(&gas)
+            .args(["bundle", "build", "--assembly", "SYNTH1", "--out"])
+            .arg(&bundle)
+            .arg("--gff3")
+            .arg(dir.join("genes.gff3"))
+            .arg("--fasta")
+            .arg(dir.join("genome.fa"))
+            .arg("--known")
+            .arg(dir.join("known.vcf")),
+    )?;
+    if !status {
+        return Err("bundle build failed".into());
+    }
+    println!("xtask: bundle built in {:.1} s", build_time.as_secs_f64());
+
+    let header_only = dir.join("header_only.vcf");
+    std::fs::write(&header_only, "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
+        .map_err(io)?;
+    let (open_time, open_rss, _) = measure(
+        Command::new(&gas)
+            .args(["annotate", "--bundle"])
+            .arg(&bundle)
+            .arg(&header_only)
+            .stdout(Stdio::null()),
+    )?;
+
+    let mut rows = Vec::new();
+    for (label, input, records) in
+        [("1M", dir.join("input_1m.vcf.gz"), SMALL_INPUT), ("5M", dir.join("input_5m.vcf.gz"), INPUT_RECORDS)]
+    {
+        // Plain VCF out for both (to a file), so neither pays for compressing its output.
+        let out = File::create(dir.join(format!("gas_{label}.vcf"))).map_err(io)?;
+        let (wall, rss, ok) =
+            measure(Command::new(&gas).args(["annotate", "--bundle"]).arg(&bundle).arg(&input).stdout(out))?;
+        rows.push((format!("gas-annotate (ID + gene/region), {label}"), wall, rss, records, ok));
+        let out = dir.join(format!("bcftools_{label}.vcf"));
+        let (wall, rss, ok) = measure(
+            Command::new("bcftools")
+                .args(["annotate", "--no-version", "-a"])
+                .arg(dir.join("known.vcf.gz"))
+                .args(["-c", "ID", "-O", "v", "-o"])
+                .arg(&out)
+                .arg(&input),
+        )?;
+        rows.push((format!("bcftools annotate -c ID, {label}"), wall, rss, records, ok));
+    }
+
+    println!();
+    println!("{:<40} {:>9} {:>14} {:>10}", "run (1 thread)", "wall s", "variants/s", "peak RSS");
+    for (label, wall, rss, records, ok) in &rows {
+        let rate = *records as f64 / wall.as_secs_f64();
+        let status = if *ok { "" } else { "  (FAILED)" };
+        println!(
+            "{label:<40} {:>9.2} {:>14} {:>7} MB{status}",
+            wall.as_secs_f64(),
+            group(rate as u64),
+            rss / 1024
+        );
+    }
+    println!(
+        "{:<40} {:>9.3} {:>14} {:>7} MB",
+        "gas-annotate, bundle open only",
+        open_time.as_secs_f64(),
+        "-",
+        open_rss / 1024
+    );
+    for (i, label) in ["1M", "5M"].iter().enumerate() {
+        let (gas_wall, bcf_wall) = (rows[2 * i].1.as_secs_f64(), rows[2 * i + 1].1.as_secs_f64());
+        println!("speed-up over bcftools at {label}: {:.2}x", bcf_wall / gas_wall);
+    }
+    let same_ids = compare_ids(&dir.join("gas_5M.vcf"), &dir.join("bcftools_5M.vcf"))?;
+    println!("records whose ID column agrees with bcftools at 5M: {same_ids}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Runs a command to completion; returns wall time, peak RSS in KiB, and success.
+///
+/// Peak RSS is the child's own `VmHWM`, sampled every few milliseconds (a high-water mark, so the last
+/// sample is the peak). `wait4`'s `ru_maxrss` would be wrong here: Linux carries the spawning process's
+/// high-water mark across `vfork` + `exec`, and xtask itself held the generated genome.
+fn measure(command: &mut Command) -> Result<(Duration, u64, bool), String> {
+    let started = Instant::now();
+    let mut child = command.spawn().map_err(io)?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_path)
+            && let Some(kib) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        {
+            peak = peak.max(kib);
+        }
+        if let Some(status) = child.try_wait().map_err(io)? {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(3));
+    };
+    Ok((started.elapsed(), peak, status.success()))
+}
+
+/// How many records have the same ID column in both outputs (as a fraction).
+fn compare_ids(ours: &Path, theirs: &Path) -> Result<String, String> {
+    use std::io::BufRead;
+    let ids = |path: &Path| -> Result<Vec<String>, String> {
+        let file = std::io::BufReader::new(File::open(path).map_err(io)?);
+        Ok(file
+            .lines()
+            .map_while(Result::ok)
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.split('\t').nth(2).unwrap_or_default().to_owned())
+            .collect())
+    };
+    let (a, b) = (ids(ours)?, ids(theirs)?);
+    let same = a.iter().zip(&b).filter(|(x, y)| x == y).count();
+    let only_ours = a.iter().zip(&b).filter(|(x, y)| *x != "." && *y == ".").count();
+    let only_theirs = a.iter().zip(&b).filter(|(x, y)| *x == "." && *y != ".").count();
+    Ok(format!(
+        "{same} of {} ({:.4}%); an ID only from gas-annotate: {only_ours} (alleles that match after trimming, \
+         e.g. GGT>GTT = G>T one base on, which bcftools compares as written); an ID only from bcftools: {only_theirs}",
+        a.len().max(b.len()),
+        same as f64 * 100.0 / a.len().max(1) as f64
+    ))
+}
+
+fn generate(dir: &Path) -> Result<(), String> {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let genome: Vec<Vec<u8>> =
+        (0..CONTIGS).map(|_| (0..CONTIG_LEN).map(|_| BASES[(rng.next() >> 62) as usize]).collect()).collect();
+    let writer = |name: &str| -> Result<BufWriter<File>, String> {
+        Ok(BufWriter::with_capacity(1 << 20, File::create(dir.join(name)).map_err(io)?))
+    };
+
+    let mut fasta = writer("genome.fa")?;
+    for (c, seq) in genome.iter().enumerate() {
+        writeln!(fasta, ">chr{}", c + 1).map_err(io)?;
+        for line in seq.chunks(60) {
+            fasta.write_all(line).map_err(io)?;
+            fasta.write_all(b"\n").map_err(io)?;
+        }
+    }
+    fasta.flush().map_err(io)?;
+
+    let mut gff = writer("genes.gff3")?;
+    writeln!(gff, "##gff-version 3").map_err(io)?;
+    let mut gene_no = 0;
+    for c in 1..=CONTIGS {
+        writeln!(gff, "##sequence-region chr{c} 1 {CONTIG_LEN}").map_err(io)?;
+        let spacing = CONTIG_LEN / GENES_PER_CONTIG;
+        for g in 0..GENES_PER_CONTIG {
+            gene_no += 1;
+            let strand = if rng.below(2) == 0 { '+' } else { '-' };
+            let mut start = g * spacing + 1 + rng.below(spacing / 4);
+            let exon_count = 2 + rng.below(7);
+            let mut exons = Vec::new();
+            for _ in 0..exon_count {
+                let len = 100 + rng.below(200);
+                exons.push((start, start + len - 1));
+                start += len + 500 + rng.below(4500);
+            }
+            let (gs, ge) = (exons[0].0, exons[exons.len() - 1].1);
+            let (gene, tx) = (format!("gene:ENSG{gene_no:011}"), format!("transcript:ENST{gene_no:011}"));
+            let biotype = if rng.below(5) == 0 { "lncRNA" } else { "protein_coding" };
+            writeln!(gff, "chr{c}\tsynth\tgene\t{gs}\t{ge}\t.\t{strand}\t.\tID={gene};Name=GENE{gene_no};biotype={biotype}").map_err(io)?;
+            let kind = if biotype == "lncRNA" { "lnc_RNA" } else { "mRNA" };
+            writeln!(
+                gff,
+                "chr{c}\tsynth\t{kind}\t{gs}\t{ge}\t.\t{strand}\t.\tID={tx};Parent={gene};biotype={biotype}"
+            )
+            .map_err(io)?;
+            for &(s, e) in &exons {
+                writeln!(gff, "chr{c}\tsynth\texon\t{s}\t{e}\t.\t{strand}\t.\tParent={tx}").map_err(io)?;
+            }
+            if biotype == "protein_coding" {
+                // CDS from 50 bases into the first exon to 50 bases before the end of the last.
+                let (cs, ce) = (exons[0].0 + 50, exons[exons.len() - 1].1 - 50);
+                let (five, three) = if strand == '+' {
+                    ((exons[0].0, cs - 1), (ce + 1, ge))
+                } else {
+                    ((ce + 1, ge), (exons[0].0, cs - 1))
+                };
+                writeln!(
+                    gff,
+                    "chr{c}\tsynth\tfive_prime_UTR\t{}\t{}\t.\t{strand}\t.\tParent={tx}",
+                    five.0, five.1
+                )
+                .map_err(io)?;
+                for &(s, e) in &exons {
+                    let (s, e) = (s.max(cs), e.min(ce));
+                    if s <= e {
+                        writeln!(gff, "chr{c}\tsynth\tCDS\t{s}\t{e}\t.\t{strand}\t0\tParent={tx}")
+                            .map_err(io)?;
+                    }
+                }
+                writeln!(
+                    gff,
+                    "chr{c}\tsynth\tthree_prime_UTR\t{}\t{}\t.\t{strand}\t.\tParent={tx}",
+                    three.0, three.1
+                )
+                .map_err(io)?;
+            }
+        }
+    }
+    gff.flush().map_err(io)?;
+
+    let header = |out: &mut BufWriter<File>, input: bool| -> std::io::Result<()> {
+        writeln!(out, "##fileformat=VCFv4.2")?;
+        if input {
+            writeln!(out, "##INFO=<ID=DP,Number=1,Type=Integer,Description=\"Read depth\">")?;
+        }
+        for c in 1..=CONTIGS {
+            writeln!(out, "##contig=<ID=chr{c},length={CONTIG_LEN}>")?;
+        }
+        writeln!(out, "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO")
+    };
+    let (mut known, mut big, mut small) =
+        (writer("known.vcf")?, writer("input_5m.vcf")?, writer("input_1m.vcf")?);
+    header(&mut known, false).map_err(io)?;
+    for out in [&mut big, &mut small] {
+        header(out, true).map_err(io)?;
+    }
+    let per_contig = INPUT_RECORDS / u64::from(CONTIGS);
+    let mut written = 0u64;
+    let mut rs = 0u64;
+    let mut line = Vec::new();
+    for (c, seq) in genome.iter().enumerate() {
+        let mut pos = 1u32;
+        for _ in 0..per_contig {
+            pos += 1 + rng.below(17);
+            let i = (pos - 1) as usize;
+            let reference_base = seq[i];
+            let kind = rng.below(100);
+            let (reference, alt): (Vec<u8>, Vec<u8>) = if kind < 85 {
+                let mut alt = BASES[rng.below(4) as usize];
+                while alt == reference_base {
+                    alt = BASES[rng.below(4) as usize];
+                }
+                (vec![reference_base], vec![alt])
+            } else if kind < 93 {
+                let len = 2 + rng.below(5) as usize;
+                (seq[i..i + len].to_vec(), vec![reference_base])
+            } else {
+                let mut alt = vec![reference_base];
+                alt.extend((0..1 + rng.below(4)).map(|_| BASES[rng.below(4) as usize]));
+                (vec![reference_base], alt)
+            };
+            rs += 1;
+            line.clear();
+            write!(line, "chr{}\t{pos}\trs{rs}\t", c + 1).map_err(io)?;
+            line.extend_from_slice(&reference);
+            line.push(b'\t');
+            line.extend_from_slice(&alt);
+            line.extend_from_slice(b"\t.\t.\t.\n");
+            known.write_all(&line).map_err(io)?;
+            // Half of the input is the known allele itself, half another allele at the same place.
+            let input_alt: Vec<u8> = if rng.below(2) == 0 {
+                alt
+            } else if reference.len() == 1 {
+                let mut other = BASES[rng.below(4) as usize];
+                while other == reference_base || [other] == alt[..] {
+                    other = BASES[rng.below(4) as usize];
+                }
+                vec![other]
+            } else {
+                vec![reference_base, b'T', b'T']
+            };
+            line.clear();
+            write!(line, "chr{}\t{pos}\t.\t", c + 1).map_err(io)?;
+            line.extend_from_slice(&reference);
+            line.push(b'\t');
+            line.extend_from_slice(&input_alt);
+            line.extend_from_slice(b"\t50\tPASS\tDP=30\n");
+            big.write_all(&line).map_err(io)?;
+            if written < SMALL_INPUT {
+                small.write_all(&line).map_err(io)?;
+            }
+            written += 1;
+        }
+    }
+    for out in [&mut known, &mut big, &mut small] {
+        out.flush().map_err(io)?;
+    }
+    Ok(())
+}
