@@ -135,32 +135,23 @@ impl<'b> Pass<'b> {
             let norm = normalize(record.pos, record.reference, alt);
             let (new_ids, info_values) = (&mut self.new_ids, &mut self.info_values);
             self.known
-                .for_each_match(
-                    &bundle.known,
-                    &bundle.container,
-                    contig,
-                    norm.pos,
-                    norm.reference,
-                    norm.alt,
-                    |m| {
-                        matched = true;
-                        for id in m.ids.split(|b| *b == b';').filter(|id| !id.is_empty() && *id != b".") {
-                            let already =
-                                list_contains(record.id, b';', id) || list_contains(new_ids, b';', id);
-                            if !already {
-                                if !new_ids.is_empty() {
-                                    new_ids.push(b';');
-                                }
-                                new_ids.extend_from_slice(id);
+                .for_each_match(bundle, contig, norm.pos, norm.reference, norm.alt, |m| {
+                    matched = true;
+                    for id in m.ids.split(|b| *b == b';').filter(|id| !id.is_empty() && *id != b".") {
+                        let already = list_contains(record.id, b';', id) || list_contains(new_ids, b';', id);
+                        if !already {
+                            if !new_ids.is_empty() {
+                                new_ids.push(b';');
                             }
+                            new_ids.extend_from_slice(id);
                         }
-                        for (f, values) in info_values.iter_mut().enumerate() {
-                            if values[i].is_empty() {
-                                values[i].extend_from_slice(m.info(f));
-                            }
+                    }
+                    for (f, values) in info_values.iter_mut().enumerate() {
+                        if values[i].is_empty() {
+                            values[i].extend_from_slice(m.info(f));
                         }
-                    },
-                )
+                    }
+                })
                 .map_err(AnnotateError::Bundle)?;
         }
 

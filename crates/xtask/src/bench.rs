@@ -39,6 +39,7 @@ impl Rng {
 
 const BASES: [u8; 4] = *b"ACGT";
 
+#[allow(clippy::needless_pass_by_value)] // used as a map_err function
 fn io(e: std::io::Error) -> String {
     e.to_string()
 }
@@ -170,7 +171,7 @@ fn group(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

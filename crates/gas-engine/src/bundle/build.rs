@@ -254,9 +254,9 @@ fn add_gene(regions: &mut RegionsBuilder, contig: u32, gene: &Gene, promoter_win
                 add(s, e, class);
             }
         }
-        if t.utr5.is_empty() && t.utr3.is_empty() && t.utr.is_empty() && cds_span.is_some() {
+        let no_utr_given = t.utr5.is_empty() && t.utr3.is_empty() && t.utr.is_empty();
+        if let Some((cs, ce)) = cds_span.filter(|_| no_utr_given) {
             // No UTR given: the exonic parts outside the CDS are the UTRs.
-            let (cs, ce) = cds_span.expect("checked");
             for &(s, e) in &exons {
                 if s < cs {
                     add(s, e.min(cs - 1), side(s, e.min(cs - 1)).unwrap_or(RegionClass::Exon));

@@ -175,14 +175,14 @@ impl KnownCursor {
     /// Calls `found` for every known record at (`contig`, `pos`) with these normalized alleles.
     pub fn for_each_match(
         &mut self,
-        index: &KnownIndex,
-        container: &Container,
+        bundle: &super::Bundle,
         contig: u32,
         pos: u32,
         reference: &[u8],
         alt: &[u8],
         mut found: impl FnMut(KnownMatch<'_>),
     ) -> io::Result<()> {
+        let (index, container) = (&bundle.known, &bundle.container);
         let blocks = &index.blocks[contig as usize];
         let block = match self.loaded {
             Some((c, b)) if c == contig && blocks[b].first <= pos && pos <= blocks[b].last => b,

@@ -109,7 +109,7 @@ impl Header {
                 let fields = value.trim_start_matches('<');
                 let Some(id) = structured(fields, "ID") else { return };
                 if let Some(length) = structured(fields, "length").and_then(|l| l.parse().ok()) {
-                    self.contig_lengths.push((id.clone(), length));
+                    self.contig_lengths.push((id, length));
                 }
                 if let Some(assembly) = structured(fields, "assembly") {
                     self.assembly_claims.push(("contig".to_owned(), assembly));
