@@ -11,7 +11,10 @@ fn demo_bundle() -> PathBuf {
 }
 
 fn testdata(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata").join(path)
+    std::env::var_os("GAS_TESTDATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"))
+        .join(path)
 }
 
 fn scratch(name: &str) -> PathBuf {

@@ -45,3 +45,87 @@ mod tests {
         assert_eq!(norm(100, "acg", "ACT"), (102, "g".into(), "T".into()));
     }
 }
+
+/// Shifts an indel to its leftmost equivalent position (as `bcftools norm` and `vt normalize` do), so
+/// the same insertion or deletion in a repeat is written one way. `base_at(p)` gives the reference base
+/// at 1-based position `p`. Alleles come already [`normalize`]d; the result goes into `reference` and
+/// `alt` and the new position is returned. SNVs and MNVs come back unchanged.
+pub fn left_align(
+    norm: Normalized<'_>,
+    mut base_at: impl FnMut(u32) -> Option<u8>,
+    reference: &mut Vec<u8>,
+    alt: &mut Vec<u8>,
+) -> u32 {
+    reference.clear();
+    reference.extend(norm.reference.iter().map(u8::to_ascii_uppercase));
+    alt.clear();
+    alt.extend(norm.alt.iter().map(u8::to_ascii_uppercase));
+    if reference.len() == alt.len() {
+        return norm.pos;
+    }
+    let mut pos = norm.pos;
+    loop {
+        let mut changed = false;
+        if !reference.is_empty() && !alt.is_empty() && reference.last() == alt.last() {
+            reference.pop();
+            alt.pop();
+            changed = true;
+        }
+        if reference.is_empty() || alt.is_empty() {
+            let Some(base) = pos.checked_sub(1).filter(|p| *p >= 1).and_then(&mut base_at) else { break };
+            reference.insert(0, base);
+            alt.insert(0, base);
+            pos -= 1;
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+    }
+    if reference.is_empty() || alt.is_empty() {
+        // Ran off the contig's start: keep what the caller wrote.
+        reference.clear();
+        reference.extend(norm.reference.iter().map(u8::to_ascii_uppercase));
+        alt.clear();
+        alt.extend(norm.alt.iter().map(u8::to_ascii_uppercase));
+        return norm.pos;
+    }
+    while reference.len() > 1 && alt.len() > 1 && reference[0] == alt[0] {
+        reference.remove(0);
+        alt.remove(0);
+        pos += 1;
+    }
+    pos
+}
+
+#[cfg(test)]
+mod left_align_tests {
+    use super::*;
+
+    //                       1234567890
+    const SEQ: &[u8] = b"GGCACACATT";
+
+    fn align(pos: u32, r: &str, a: &str) -> (u32, String, String) {
+        let (mut rr, mut aa) = (Vec::new(), Vec::new());
+        let base = |p: u32| SEQ.get(p as usize - 1).copied();
+        let p = left_align(normalize(pos, r.as_bytes(), a.as_bytes()), base, &mut rr, &mut aa);
+        (p, String::from_utf8(rr).unwrap(), String::from_utf8(aa).unwrap())
+    }
+
+    #[test]
+    fn deletions_and_insertions_in_a_repeat_move_to_its_start() {
+        // Deleting one "CA" of CACACA, written at its right end, at its middle, and at its left.
+        assert_eq!(align(6, "ACA", "A"), (2, "GCA".into(), "G".into()));
+        assert_eq!(align(4, "ACA", "A"), (2, "GCA".into(), "G".into()));
+        assert_eq!(align(2, "GCA", "G"), (2, "GCA".into(), "G".into()));
+        // Inserting one more "CA".
+        assert_eq!(align(8, "A", "ACA"), (2, "G".into(), "GCA".into()));
+        // An SNV is left alone.
+        assert_eq!(align(9, "T", "C"), (9, "T".into(), "C".into()));
+    }
+
+    #[test]
+    fn an_indel_that_would_run_off_the_contig_keeps_its_place() {
+        assert_eq!(align(1, "GG", "G"), (1, "GG".into(), "G".into()));
+    }
+}

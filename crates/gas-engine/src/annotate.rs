@@ -3,10 +3,11 @@
 
 use std::io::{self, BufRead, Write};
 
-use crate::alleles::normalize;
+use crate::alleles::{left_align, normalize};
 use crate::bundle::Bundle;
 use crate::bundle::known::KnownCursor;
 use crate::bundle::regions::{INTERGENIC, RegionClass, RegionCursor};
+use crate::bundle::sequence::SequenceCursor;
 use crate::bundle::tracks::TrackCursor;
 use crate::summary::{ContigCount, Summary};
 use crate::vcf::{AltAllele, Header, VcfError, header_trim, parse_record, read_header};
@@ -74,6 +75,8 @@ struct Pass<'b> {
     known: KnownCursor,
     regions: RegionCursor,
     tracks: Vec<TrackCursor>,
+    sequence: SequenceCursor,
+    aligned: (Vec<u8>, Vec<u8>),
     last_contig: Option<(Vec<u8>, Option<u32>)>,
     new_ids: Vec<u8>,
     info_values: Vec<Vec<Vec<u8>>>,
@@ -87,6 +90,8 @@ impl<'b> Pass<'b> {
             known: KnownCursor::default(),
             regions: RegionCursor::default(),
             tracks: bundle.tracks.iter().map(|_| TrackCursor::default()).collect(),
+            sequence: SequenceCursor::default(),
+            aligned: (Vec::new(), Vec::new()),
             last_contig: None,
             new_ids: Vec::new(),
             info_values: vec![Vec::new(); bundle.manifest.known_info.len()],
@@ -132,7 +137,23 @@ impl<'b> Pass<'b> {
         let mut matched = false;
         for (i, allele) in record.alt_alleles().enumerate() {
             let AltAllele::Sequence(alt) = allele else { continue };
-            let norm = normalize(record.pos, record.reference, alt);
+            let mut norm = normalize(record.pos, record.reference, alt);
+            if bundle.manifest.sequence && norm.reference.len() != norm.alt.len() {
+                // An indel in a repeat can be written at several places; the bundle stores the leftmost.
+                let (sequence, (reference, alt)) = (&mut self.sequence, &mut self.aligned);
+                let mut failed = None;
+                let base_at = |p| {
+                    sequence.base(bundle, contig, p).unwrap_or_else(|e| {
+                        failed = Some(e);
+                        None
+                    })
+                };
+                let pos = left_align(norm, base_at, reference, alt);
+                if let Some(e) = failed {
+                    return Err(AnnotateError::Bundle(e));
+                }
+                norm = crate::alleles::Normalized { pos, reference, alt };
+            }
             let (new_ids, info_values) = (&mut self.new_ids, &mut self.info_values);
             self.known
                 .for_each_match(bundle, contig, norm.pos, norm.reference, norm.alt, |m| {

@@ -8,6 +8,7 @@ use crate::setup::{ensure_moto, run_step};
 use crate::supervisor::Supervisor;
 
 pub fn run(extra: &[String]) -> Result<ExitCode, String> {
+    let testdata = testdata()?;
     ensure_moto()?;
     let cargo = || {
         let mut command = Command::new(env!("CARGO"));
@@ -30,7 +31,7 @@ pub fn run(extra: &[String]) -> Result<ExitCode, String> {
     } else {
         tests.args(["test", "--workspace", "--no-fail-fast"]);
     }
-    tests.args(extra).envs(moto.env()).env("GAS_DEMO_BUNDLE", &demo_bundle);
+    tests.args(extra).envs(moto.env()).env("GAS_DEMO_BUNDLE", &demo_bundle).env("GAS_TESTDATA", &testdata);
     let outcome =
         run_step(&mut tests, &format!("running the tests against the local cloud at {}", moto.endpoint));
     supervisor.stop_all();
@@ -38,4 +39,17 @@ pub fn run(extra: &[String]) -> Result<ExitCode, String> {
         println!("xtask: all checks passed");
         ExitCode::SUCCESS
     })
+}
+
+/// The shared real-data test files: `GAS_TESTDATA`, else `../shared/testdata` beside the repository.
+fn testdata() -> Result<std::path::PathBuf, String> {
+    let dir = std::env::var_os("GAS_TESTDATA")
+        .map_or_else(|| root().join("../shared/testdata"), std::path::PathBuf::from);
+    match dir.canonicalize() {
+        Ok(dir) if dir.join("grch37/chr22.vcf.gz").exists() => Ok(dir),
+        _ => Err(format!(
+            "the shared test data is not at {}: put it there (../shared/testdata beside the repository) or set GAS_TESTDATA",
+            dir.display()
+        )),
+    }
 }

@@ -1,8 +1,7 @@
 //! `gas-annotate bundle build`: standard sources in, a bundle directory out.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use super::container::ContainerWriter;
@@ -13,7 +12,7 @@ use super::{
     ContigInfo, DATA_FILE, DataFile, FORMAT_VERSION, InfoField, MANIFEST, Manifest, SourceFile,
     default_aliases, sha256_file,
 };
-use crate::alleles::normalize;
+use crate::alleles::{left_align, normalize};
 use crate::sources::gff::{Gene, Transcript, read_gff3, read_gtf};
 use crate::sources::{SourceError, Strand, bed::read_bed};
 use crate::vcf::{AltAllele, VcfError, parse_record, read_header};
@@ -95,11 +94,21 @@ pub fn build(options: &BuildOptions) -> Result<Manifest, BuildError> {
         }
     }
 
+    let mut sequences: HashMap<u32, Vec<u8>> = HashMap::new();
+    if let Some(path) = &options.fasta {
+        sources.push(source("fasta", path)?);
+        for (name, bases) in read_fasta(path)? {
+            let id = contigs.id(&name);
+            contigs.lengths.insert(name, bases.len() as u64);
+            sequences.insert(id, bases);
+        }
+    }
+
     let mut known = KnownBuilder::default();
     let mut known_info = Vec::new();
     if let Some(path) = &options.known {
         sources.push(source("known", path)?);
-        known_info = read_known(path, &options.known_info, &mut contigs, &mut known)?;
+        known_info = read_known(path, &options.known_info, &mut contigs, &sequences, &mut known)?;
     }
 
     let mut tracks = Vec::new();
@@ -117,14 +126,6 @@ pub fn build(options: &BuildOptions) -> Result<Manifest, BuildError> {
         tracks.push((name.clone(), track));
     }
 
-    if let Some(path) = &options.fasta {
-        sources.push(source("fasta", path)?);
-        for (name, length) in fasta_lengths(path)? {
-            contigs.id(&name);
-            contigs.lengths.insert(name, length);
-        }
-    }
-
     let data_path = options.out.join(DATA_FILE);
     let partial = options.out.join(format!("{DATA_FILE}.partial"));
     let known_records = known.len();
@@ -134,6 +135,10 @@ pub fn build(options: &BuildOptions) -> Result<Manifest, BuildError> {
     known.write(&contigs.names, &mut writer).map_err(io_error(&partial))?;
     for (name, track) in tracks {
         track.write(&name, &contigs.names, &mut writer).map_err(io_error(&partial))?;
+    }
+    let has_sequence = !sequences.is_empty();
+    for (id, bases) in &sequences {
+        writer.add(&format!("seq/{}", contigs.names[*id as usize]), bases).map_err(io_error(&partial))?;
     }
     writer.finish().map_err(io_error(&partial))?;
     std::fs::rename(&partial, &data_path).map_err(io_error(&data_path))?;
@@ -163,6 +168,7 @@ pub fn build(options: &BuildOptions) -> Result<Manifest, BuildError> {
         promoter_window: options.promoter_window,
         known_info,
         tracks: options.beds.iter().map(|(n, _)| n.clone()).collect(),
+        sequence: has_sequence,
         genes: gene_count,
         known_records,
         data: DataFile {
@@ -297,6 +303,7 @@ fn read_known(
     path: &Path,
     wanted: &[String],
     contigs: &mut Contigs,
+    sequences: &HashMap<u32, Vec<u8>>,
     known: &mut KnownBuilder,
 ) -> Result<Vec<InfoField>, BuildError> {
     let vcf_error = |source| BuildError::Vcf { path: path.display().to_string(), source };
@@ -323,11 +330,10 @@ fn read_known(
         let contig = contigs.id(&String::from_utf8_lossy(record.chrom));
         for (allele_index, allele) in record.alt_alleles().enumerate() {
             let AltAllele::Sequence(a) = allele else { continue };
-            let norm = normalize(record.pos, record.reference, a);
-            reference.clear();
-            reference.extend(norm.reference.iter().map(u8::to_ascii_uppercase));
-            alt.clear();
-            alt.extend(norm.alt.iter().map(u8::to_ascii_uppercase));
+            let sequence = sequences.get(&contig);
+            let base_at = |p: u32| sequence.and_then(|s| s.get(p as usize - 1).copied());
+            let pos =
+                left_align(normalize(record.pos, record.reference, a), base_at, &mut reference, &mut alt);
             for (i, field) in fields.iter().enumerate() {
                 values[i].clear();
                 let value = info_value(record.info, &field.id).unwrap_or(b".");
@@ -339,7 +345,7 @@ fn read_known(
                 values[i].extend_from_slice(value);
             }
             let infos: Vec<&[u8]> = values.iter().map(Vec::as_slice).collect();
-            known.add(contig, norm.pos, &reference, &alt, record.id, &infos);
+            known.add(contig, pos, &reference, &alt, record.id, &infos);
         }
     }
     Ok(fields)
@@ -378,29 +384,22 @@ fn declared_info(meta_lines: &[Vec<u8>], id: &str) -> InfoField {
     }
 }
 
-/// Contig lengths from the FASTA's `.fai` index if present, else by reading the FASTA.
-fn fasta_lengths(path: &Path) -> Result<Vec<(String, u64)>, BuildError> {
-    let fai = PathBuf::from(format!("{}.fai", path.display()));
-    if let Ok(file) = File::open(&fai) {
-        let mut lengths = Vec::new();
-        for line in BufReader::new(file).lines() {
-            let line = line.map_err(io_error(&fai))?;
-            let mut columns = line.split('\t');
-            if let (Some(name), Some(length)) = (columns.next(), columns.next().and_then(|l| l.parse().ok()))
-            {
-                lengths.push((name.to_owned(), length));
-            }
+/// The FASTA's sequences, upper-cased.
+fn read_fasta(path: &Path) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    let mut sequences: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut reader = open(path)?;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).map_err(io_error(path))? == 0 {
+            return Ok(sequences);
         }
-        return Ok(lengths);
-    }
-    let mut lengths: Vec<(String, u64)> = Vec::new();
-    for line in open(path)?.lines() {
-        let line = line.map_err(io_error(path))?;
-        if let Some(name) = line.strip_prefix('>') {
-            lengths.push((name.split_whitespace().next().unwrap_or_default().to_owned(), 0));
-        } else if let Some(last) = lengths.last_mut() {
-            last.1 += line.trim_end().len() as u64;
+        crate::vcf::header_trim(&mut line);
+        if let Some(name) = line.strip_prefix(b">") {
+            let name = String::from_utf8_lossy(name).split_whitespace().next().unwrap_or_default().to_owned();
+            sequences.push((name, Vec::new()));
+        } else if let Some((_, bases)) = sequences.last_mut() {
+            bases.extend(line.iter().map(u8::to_ascii_uppercase));
         }
     }
-    Ok(lengths)
 }

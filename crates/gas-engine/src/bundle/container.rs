@@ -97,6 +97,11 @@ impl Container {
         self.sections.contains_key(name)
     }
 
+    /// The section's length, or `None` if the bundle has no such section.
+    pub fn section_len(&self, name: &str) -> Option<u64> {
+        self.sections.get(name).map(|&(_, len)| len)
+    }
+
     /// The whole section, or `None` if the bundle has no such section.
     pub fn read(&self, name: &str) -> io::Result<Option<Vec<u8>>> {
         let Some(&(offset, len)) = self.sections.get(name) else { return Ok(None) };

@@ -6,6 +6,7 @@ mod codec;
 mod container;
 pub mod known;
 pub mod regions;
+pub mod sequence;
 pub mod tracks;
 
 use std::collections::{BTreeMap, HashMap};
@@ -41,6 +42,10 @@ pub struct Manifest {
     /// INFO fields carried from the known variants, written as `KNOWN_<id>`.
     pub known_info: Vec<InfoField>,
     pub tracks: Vec<String>,
+    /// Whether the reference sequence is in the bundle (built with `--fasta`): then indels are
+    /// left-aligned before matching known variants.
+    #[serde(default)]
+    pub sequence: bool,
     pub genes: usize,
     pub known_records: usize,
     pub data: DataFile,
@@ -114,6 +119,7 @@ pub struct Bundle {
     pub(crate) known: KnownIndex,
     pub(crate) regions: RegionIndex,
     pub(crate) tracks: Vec<Track>,
+    pub(crate) sequence_sections: Vec<String>,
     contig_ids: HashMap<Vec<u8>, u32>,
 }
 
@@ -150,7 +156,17 @@ impl Bundle {
                 contig_ids.entry(alias.as_bytes().to_vec()).or_insert(id);
             }
         }
-        Ok(Self { dir: dir.to_owned(), manifest, container, known, regions, tracks, contig_ids })
+        let sequence_sections = names.iter().map(|n| format!("seq/{n}")).collect();
+        Ok(Self {
+            dir: dir.to_owned(),
+            manifest,
+            container,
+            known,
+            regions,
+            tracks,
+            sequence_sections,
+            contig_ids,
+        })
     }
 
     /// Checks the data file against the manifest's checksum (reads it whole).

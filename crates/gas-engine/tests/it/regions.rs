@@ -146,3 +146,34 @@ fn the_bundle_records_its_sources_and_verifies_its_checksum() {
         gas_engine::Bundle::open(&t.bundle.dir).unwrap_err().to_string().contains("incomplete or changed")
     );
 }
+
+#[test]
+fn indels_in_a_repeat_match_wherever_they_are_written_when_the_bundle_has_the_reference() {
+    // Positions 100-109 are GCACACACAT: one "CA" more or less can be written at several places.
+    let fasta = format!(">chr1 test\n{}GCACACACAT{}\n", "A".repeat(99), "T".repeat(391));
+    let known = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n\
+        chr1\t100\trsINS\tG\tGCA\t.\t.\t.\n\
+        chr1\t106\trsDEL\tACA\tA\t.\t.\t.\n";
+    let input = vcf(&[
+        "chr1\t108\t.\tA\tACA\t.\t.\t.",
+        "chr1\t100\t.\tGCA\tG\t.\t.\t.",
+        "chr1\t103\t.\tCAC\tC\t.\t.\t.",
+    ]);
+    let with_reference =
+        TinyBundle::build("leftalign", &[("ref.fa", &fasta), ("known.vcf", known)], |o, dir| {
+            o.fasta = Some(dir.join("ref.fa"));
+            o.known = Some(dir.join("known.vcf"));
+        });
+    assert!(with_reference.bundle.manifest.sequence);
+    assert_eq!(with_reference.bundle.manifest.contigs[0].length, Some(500));
+    let (out, _) = run(&with_reference.bundle, input.as_bytes()).unwrap();
+    let ids: Vec<&str> = records(&out).iter().map(|r| r[2]).collect();
+    assert_eq!(ids, ["rsINS", "rsDEL", "rsDEL"]);
+
+    // Without the reference only trimming applies, and the shifted spellings are not found.
+    let without =
+        TinyBundle::build("noalign", &[("known.vcf", known)], |o, dir| o.known = Some(dir.join("known.vcf")));
+    let (out, _) = run(&without.bundle, input.as_bytes()).unwrap();
+    let ids: Vec<&str> = records(&out).iter().map(|r| r[2]).collect();
+    assert_eq!(ids, [".", ".", "."]);
+}
