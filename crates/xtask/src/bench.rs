@@ -222,9 +222,12 @@ fn compare_ids(ours: &Path, theirs: &Path) -> Result<String, String> {
     let same = a.iter().zip(&b).filter(|(x, y)| x == y).count();
     let only_ours = a.iter().zip(&b).filter(|(x, y)| *x != "." && *y == ".").count();
     let only_theirs = a.iter().zip(&b).filter(|(x, y)| *x == "." && *y != ".").count();
+    let more_ids =
+        a.iter().zip(&b).filter(|(x, y)| *y != "." && x != y && x.split(';').any(|id| id == *y)).count();
     Ok(format!(
         "{same} of {} ({:.4}%); an ID only from gas-annotate: {only_ours} (alleles that match after trimming, \
-         e.g. GGT>GTT = G>T one base on, which bcftools compares as written); an ID only from bcftools: {only_theirs}",
+         e.g. GGT>GTT = G>T one base on, which bcftools compares as written); more IDs from gas-annotate (a second known allele found after \
+         left-alignment): {more_ids}; an ID only from bcftools: {only_theirs}",
         a.len().max(b.len()),
         same as f64 * 100.0 / a.len().max(1) as f64
     ))
