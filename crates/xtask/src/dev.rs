@@ -24,6 +24,7 @@ pub fn run(no_build: bool) -> Result<ExitCode, String> {
             "building the services",
         )?;
     }
+    // The annotator reads the demo bundle once it runs here; building it is part of set-up.
     let demo_bundle = crate::demo::ensure_bundle()?;
     let mut supervisor = Supervisor::default();
     let moto = Moto::start(&mut supervisor)?;
@@ -36,7 +37,6 @@ pub fn run(no_build: bool) -> Result<ExitCode, String> {
     env.extend(moto.env().into_iter().map(|(k, v)| (k.to_owned(), v)));
     env.push(("GAS_WEB_LISTEN".to_owned(), listen));
     env.push(("GAS_WEB_ORIGIN".to_owned(), origin.clone()));
-    env.push(("GAS_ANNOTATION_BUNDLE".to_owned(), demo_bundle.display().to_string()));
     let service = |name: &str| {
         let mut command = Command::new(binary(name));
         command.envs(env.iter().map(|(k, v)| (k, v))).stdin(Stdio::null());
@@ -56,6 +56,7 @@ pub fn run(no_build: bool) -> Result<ExitCode, String> {
     println!();
     println!("GAS is running: open {origin}");
     println!("  local AWS stand-in: {} (state is in memory and starts empty)", moto.endpoint);
+    println!("  demo annotation bundle: {}", demo_bundle.display());
     println!("  logs: this terminal; moto's in .gas/logs/moto.log");
     println!("Ctrl-C stops everything.");
 
