@@ -5,6 +5,7 @@ use gas_core::{Job, JobId, Timestamp, UserId};
 
 use crate::Aws;
 use crate::error::{AwsError, Context};
+use crate::items::{from_item, get_item};
 
 /// The GSI that lists a user's jobs by submit time.
 pub const USER_ID_INDEX: &str = "user_id_index";
@@ -46,21 +47,7 @@ impl AnnotationsTable {
 
     /// The job's row, read consistently.
     pub async fn get(&self, job_id: &JobId) -> Result<Option<Job>, AwsError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.name)
-            .key("job_id", AttributeValue::S(job_id.to_string()))
-            .consistent_read(true)
-            .send()
-            .await
-            .context("GetItem", &self.name)?;
-        output
-            .item
-            .map(|item| {
-                serde_dynamo::from_item(item).map_err(|e| AwsError::new("deserialize job", &self.name, e))
-            })
-            .transpose()
+        get_item(&self.client, &self.name, "job_id", job_id.to_string()).await
     }
 
     /// Records that the job request message was published.
@@ -94,10 +81,7 @@ impl AnnotationsTable {
         while let Some(page) = pages.next().await {
             let page = page.context("Query", &self.name)?;
             for item in page.items.unwrap_or_default() {
-                jobs.push(
-                    serde_dynamo::from_item(item)
-                        .map_err(|e| AwsError::new("deserialize job", &self.name, e))?,
-                );
+                jobs.push(from_item(&self.name, item)?);
             }
         }
         Ok(jobs)

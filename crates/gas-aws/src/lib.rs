@@ -5,6 +5,7 @@
 mod annotations;
 mod arn;
 mod error;
+mod items;
 mod profiles;
 pub mod provision;
 mod queue;

@@ -1,10 +1,10 @@
 //! The profiles table: one row per user.
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use gas_core::{Profile, UserId};
 
 use crate::Aws;
 use crate::error::{AwsError, Context};
+use crate::items::get_item;
 
 #[derive(Clone, Debug)]
 pub struct ProfilesTable {
@@ -22,21 +22,7 @@ impl ProfilesTable {
     }
 
     pub async fn get(&self, user_id: &UserId) -> Result<Option<Profile>, AwsError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.name)
-            .key("user_id", AttributeValue::S(user_id.to_string()))
-            .consistent_read(true)
-            .send()
-            .await
-            .context("GetItem", &self.name)?;
-        output
-            .item
-            .map(|item| {
-                serde_dynamo::from_item(item).map_err(|e| AwsError::new("deserialize profile", &self.name, e))
-            })
-            .transpose()
+        get_item(&self.client, &self.name, "user_id", user_id.to_string()).await
     }
 
     /// Creates or replaces the profile.
