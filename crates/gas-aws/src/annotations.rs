@@ -1,7 +1,7 @@
 //! The annotations table: one row per job.
 
-use aws_sdk_dynamodb::types::AttributeValue;
-use gas_core::{Job, JobId, Timestamp, UserId};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use gas_core::{Job, JobId, JobStatus, Timestamp, UserId};
 
 use crate::Aws;
 use crate::error::{AwsError, Context};
@@ -85,5 +85,122 @@ impl AnnotationsTable {
             }
         }
         Ok(jobs)
+    }
+}
+
+/// What [`AnnotationsTable::claim`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// This attempt now holds the job (RUNNING, with its attempt id and start time).
+    Claimed(Job),
+    /// The job is COMPLETED or FAILED already: a redelivered request.
+    Final(Job),
+    /// Another attempt holds it and this delivery may not take it over.
+    HeldElsewhere(Job),
+    /// No such job.
+    Missing,
+}
+
+/// How an attempt ends a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finish {
+    Completed { s3_results_bucket: String, s3_key_result_file: String, s3_key_log_file: String },
+    Failed { reason: String },
+}
+
+impl AnnotationsTable {
+    /// Moves the job to RUNNING under `attempt_id`: from PENDING always, from RUNNING only when
+    /// `take_over` (its message came back, so the previous attempt is presumed dead).
+    pub async fn claim(
+        &self,
+        job_id: &JobId,
+        attempt_id: &str,
+        now: Timestamp,
+        take_over: bool,
+    ) -> Result<Claim, AwsError> {
+        let condition =
+            if take_over { "job_status IN (:pending, :running)" } else { "job_status = :pending" };
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.name)
+            .key("job_id", AttributeValue::S(job_id.to_string()))
+            .update_expression("SET job_status = :running, attempt_id = :attempt, start_time = :now")
+            .condition_expression(condition)
+            .expression_attribute_values(
+                ":pending",
+                AttributeValue::S(JobStatus::Pending.as_str().to_owned()),
+            )
+            .expression_attribute_values(
+                ":running",
+                AttributeValue::S(JobStatus::Running.as_str().to_owned()),
+            )
+            .expression_attribute_values(":attempt", AttributeValue::S(attempt_id.to_owned()))
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(output) => Ok(Claim::Claimed(from_item(&self.name, output.attributes.unwrap_or_default())?)),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+                Ok(match self.get(job_id).await? {
+                    None => Claim::Missing,
+                    Some(job) if job.job_status.is_final() => Claim::Final(job),
+                    Some(job) => Claim::HeldElsewhere(job),
+                })
+            }
+            Err(e) => Err(e).context("UpdateItem", &self.name),
+        }
+    }
+
+    /// Ends the job as `finish` says, only if `attempt_id` still holds it. Returns whether it did:
+    /// `false` means a newer attempt took the job over, and this one must not publish anything.
+    pub async fn finish(
+        &self,
+        job_id: &JobId,
+        attempt_id: &str,
+        finish: &Finish,
+        now: Timestamp,
+    ) -> Result<bool, AwsError> {
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(&self.name)
+            .key("job_id", AttributeValue::S(job_id.to_string()))
+            .condition_expression("job_status = :running AND attempt_id = :attempt")
+            .expression_attribute_values(
+                ":running",
+                AttributeValue::S(JobStatus::Running.as_str().to_owned()),
+            )
+            .expression_attribute_values(":attempt", AttributeValue::S(attempt_id.to_owned()))
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()));
+        update = match finish {
+            Finish::Completed { s3_results_bucket, s3_key_result_file, s3_key_log_file } => update
+                .update_expression(
+                    "SET job_status = :status, complete_time = :now, s3_results_bucket = :bucket, \
+                     s3_key_result_file = :result, s3_key_log_file = :log",
+                )
+                .expression_attribute_values(
+                    ":status",
+                    AttributeValue::S(JobStatus::Completed.as_str().to_owned()),
+                )
+                .expression_attribute_values(":bucket", AttributeValue::S(s3_results_bucket.clone()))
+                .expression_attribute_values(":result", AttributeValue::S(s3_key_result_file.clone()))
+                .expression_attribute_values(":log", AttributeValue::S(s3_key_log_file.clone())),
+            Finish::Failed { reason } => update
+                .update_expression("SET job_status = :status, complete_time = :now, failure_reason = :reason")
+                .expression_attribute_values(
+                    ":status",
+                    AttributeValue::S(JobStatus::Failed.as_str().to_owned()),
+                )
+                .expression_attribute_values(":reason", AttributeValue::S(reason.clone())),
+        };
+        match update.send().await {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+                Ok(false)
+            }
+            Err(e) => Err(e).context("UpdateItem", &self.name),
+        }
     }
 }

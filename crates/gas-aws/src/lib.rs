@@ -13,7 +13,7 @@ mod s3;
 mod sns;
 mod submit;
 
-pub use annotations::AnnotationsTable;
+pub use annotations::{AnnotationsTable, Claim, Finish};
 pub use arn::ArnPrefix;
 pub use error::AwsError;
 pub use profiles::ProfilesTable;

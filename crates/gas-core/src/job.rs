@@ -145,6 +145,15 @@ pub struct Job {
     pub s3_key_log_file: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complete_time: Option<Timestamp>,
+    /// The attempt (fencing token) that holds the job while RUNNING; every later write of that attempt is
+    /// conditional on it, so a stalled attempt that wakes up cannot overwrite a newer one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<Timestamp>,
+    /// Why a FAILED job failed, in words safe to show its owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
     /// Set once a free user's results are in cold storage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results_file_archive_id: Option<String>,
@@ -173,6 +182,9 @@ impl Job {
             s3_key_result_file: None,
             s3_key_log_file: None,
             complete_time: None,
+            attempt_id: None,
+            start_time: None,
+            failure_reason: None,
             results_file_archive_id: None,
         }
     }

@@ -54,3 +54,67 @@ async fn profiles_round_trip_and_missing_ones_are_none() {
     let stored = profiles.get(&user_id).await.unwrap().unwrap();
     assert_eq!((stored.plan, stored.updated.unix_seconds()), (Plan::Premium, 1_700_000_500));
 }
+
+#[tokio::test]
+async fn a_job_is_claimed_once_and_only_its_current_attempt_can_finish_it() {
+    use gas_aws::{Claim, Finish};
+    use gas_core::JobStatus;
+
+    let t = TestDeployment::new(fast_queues(5, 30)).await;
+    let table = AnnotationsTable::new(&t.aws, t.deployment.annotations_table());
+    let user: UserId = "dora".parse().unwrap();
+    let job = job(&user, 1_700_000_000);
+    table.insert_new(&job).await.unwrap();
+    let at = Timestamp::from_unix_seconds(1_700_000_010);
+
+    let Claim::Claimed(running) = table.claim(&job.job_id, "attempt-1", at, false).await.unwrap() else {
+        panic!("a PENDING job must be claimable")
+    };
+    assert_eq!(running.job_status, JobStatus::Running);
+    assert_eq!((running.attempt_id.as_deref(), running.start_time), (Some("attempt-1"), Some(at)));
+
+    // A duplicate delivery while the first attempt runs does not take the job.
+    let held = table.claim(&job.job_id, "attempt-2", at, false).await.unwrap();
+    assert!(matches!(held, Claim::HeldElsewhere(ref j) if j.attempt_id.as_deref() == Some("attempt-1")));
+
+    // The message came back (attempt 1 presumed dead): attempt 3 takes over and fences attempt 1 out.
+    assert!(matches!(table.claim(&job.job_id, "attempt-3", at, true).await.unwrap(), Claim::Claimed(_)));
+    let completed = Finish::Completed {
+        s3_results_bucket: "results".into(),
+        s3_key_result_file: "k.annot.vcf".into(),
+        s3_key_log_file: "k.count.log".into(),
+    };
+    assert!(
+        !table.finish(&job.job_id, "attempt-1", &completed, at).await.unwrap(),
+        "a fenced attempt finished the job"
+    );
+    assert!(table.finish(&job.job_id, "attempt-3", &completed, at).await.unwrap());
+    let done = table.get(&job.job_id).await.unwrap().unwrap();
+    assert_eq!(done.job_status, JobStatus::Completed);
+    assert_eq!(done.s3_key_result_file.as_deref(), Some("k.annot.vcf"));
+    assert_eq!(done.complete_time, Some(at));
+
+    // Final is final: no claim, no second finish.
+    assert!(matches!(table.claim(&job.job_id, "attempt-4", at, true).await.unwrap(), Claim::Final(_)));
+    let failed = Finish::Failed { reason: "line 3: REF contains 'Z'".into() };
+    assert!(!table.finish(&job.job_id, "attempt-3", &failed, at).await.unwrap());
+    assert_eq!(table.claim(&JobId::new(), "attempt-5", at, false).await.unwrap(), Claim::Missing);
+}
+
+#[tokio::test]
+async fn a_failed_job_keeps_a_reason_its_owner_can_read() {
+    use gas_aws::{Claim, Finish};
+
+    let t = TestDeployment::new(fast_queues(5, 30)).await;
+    let table = AnnotationsTable::new(&t.aws, t.deployment.annotations_table());
+    let job = job(&"erin".parse().unwrap(), 1_700_000_000);
+    table.insert_new(&job).await.unwrap();
+    let at = Timestamp::from_unix_seconds(1_700_000_020);
+    assert!(matches!(table.claim(&job.job_id, "a", at, false).await.unwrap(), Claim::Claimed(_)));
+    let failed = Finish::Failed { reason: "line 12: REF contains 'Z'".into() };
+    assert!(table.finish(&job.job_id, "a", &failed, at).await.unwrap());
+    let row = table.get(&job.job_id).await.unwrap().unwrap();
+    assert_eq!(row.job_status, gas_core::JobStatus::Failed);
+    assert_eq!(row.failure_reason.as_deref(), Some("line 12: REF contains 'Z'"));
+    assert_eq!(row.s3_key_result_file, None);
+}
