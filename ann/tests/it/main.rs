@@ -1,16 +1,18 @@
-//! gas-annotate as a researcher runs it, and gas-annotator until its pipeline lands.
+//! gas-annotate as a researcher runs it, and the annotator pipeline against the local cloud.
+
+mod pipeline;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn demo_bundle() -> PathBuf {
+pub fn demo_bundle() -> PathBuf {
     std::env::var_os("GAS_DEMO_BUNDLE")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.gas/demo/bundle-grch37"))
 }
 
-fn testdata(path: &str) -> PathBuf {
+pub fn testdata(path: &str) -> PathBuf {
     std::env::var_os("GAS_TESTDATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"))
@@ -126,18 +128,4 @@ fn a_missing_bundle_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.starts_with("gas-annotate: cannot read the annotation bundle: "), "{stderr}");
-}
-
-#[test]
-fn the_annotator_worker_says_it_is_not_implemented_yet() {
-    let binary = env!("CARGO_BIN_EXE_gas-annotator");
-    let help = Command::new(binary).arg("--help").output().unwrap();
-    assert!(help.status.success());
-    assert!(String::from_utf8_lossy(&help.stdout).contains("NOT IMPLEMENTED YET"));
-    let started = Command::new(binary).output().unwrap();
-    assert_eq!(started.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&started.stderr),
-        "gas-annotator is not implemented yet; it consumes no messages.\n"
-    );
 }

@@ -204,3 +204,20 @@ impl AnnotationsTable {
         }
     }
 }
+
+impl AnnotationsTable {
+    /// Records that the job's result messages were published.
+    pub async fn mark_results_published(&self, job_id: &JobId, at: Timestamp) -> Result<(), AwsError> {
+        self.client
+            .update_item()
+            .table_name(&self.name)
+            .key("job_id", AttributeValue::S(job_id.to_string()))
+            .update_expression("SET results_published_time = :t")
+            .condition_expression("attribute_exists(job_id)")
+            .expression_attribute_values(":t", AttributeValue::N(at.to_string()))
+            .send()
+            .await
+            .context("UpdateItem", &self.name)?;
+        Ok(())
+    }
+}

@@ -203,6 +203,42 @@ impl WorkerConfig {
     }
 }
 
+/// The annotator worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnotatorConfig {
+    /// `GAS_ANNOTATION_BUNDLE`: the annotation bundle directory.
+    pub bundle: std::path::PathBuf,
+    /// `GAS_ANNOTATOR_WORK_DIR`, default `<temp dir>/gas-annotator`: per-job scratch directories.
+    pub work_dir: std::path::PathBuf,
+    /// `GAS_MAX_INPUT_MB`, default 1024: larger inputs fail with a clear reason.
+    pub max_input_bytes: u64,
+    /// `GAS_JOB_TIME_LIMIT_SECONDS`, default 3600: annotation taking longer fails the job.
+    pub time_limit: Duration,
+}
+
+impl AnnotatorConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        from_process_env(Self::from_vars)
+    }
+
+    pub fn from_vars(vars: &Vars<'_>) -> Result<Self, ConfigError> {
+        let bundle = vars.get("GAS_ANNOTATION_BUNDLE").ok_or_else(|| ConfigError {
+            var: "GAS_ANNOTATION_BUNDLE",
+            reason: "is required: the annotation bundle directory".into(),
+        })?;
+        let work_dir = vars
+            .get("GAS_ANNOTATOR_WORK_DIR")
+            .map_or_else(|| std::env::temp_dir().join("gas-annotator"), std::path::PathBuf::from);
+        let max_input_mb: u64 = vars.parse("GAS_MAX_INPUT_MB", 1024)?;
+        Ok(Self {
+            bundle: bundle.into(),
+            work_dir,
+            max_input_bytes: max_input_mb * 1024 * 1024,
+            time_limit: vars.seconds("GAS_JOB_TIME_LIMIT_SECONDS", 3600)?,
+        })
+    }
+}
+
 /// The web front end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebConfig {

@@ -154,6 +154,9 @@ pub struct Job {
     /// Why a FAILED job failed, in words safe to show its owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
+    /// When the job_results (and, for a free user, archive) messages were published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results_published_time: Option<Timestamp>,
     /// Set once a free user's results are in cold storage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results_file_archive_id: Option<String>,
@@ -185,6 +188,7 @@ impl Job {
             attempt_id: None,
             start_time: None,
             failure_reason: None,
+            results_published_time: None,
             results_file_archive_id: None,
         }
     }

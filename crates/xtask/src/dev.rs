@@ -12,7 +12,7 @@ use crate::supervisor::{Supervisor, requested, stop_requested};
 
 /// Queue consumers that `dev` runs. A worker joins this list when its issue implements it; until then
 /// its binary only says it is not implemented.
-const WORKERS: &[&str] = &[];
+const WORKERS: &[&str] = &["gas-annotator"];
 
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
@@ -24,7 +24,6 @@ pub fn run(no_build: bool) -> Result<ExitCode, String> {
             "building the services",
         )?;
     }
-    // The annotator reads the demo bundle once it runs here; building it is part of set-up.
     let demo_bundle = crate::demo::ensure_bundle()?;
     let mut supervisor = Supervisor::default();
     let moto = Moto::start(&mut supervisor)?;
@@ -37,6 +36,7 @@ pub fn run(no_build: bool) -> Result<ExitCode, String> {
     env.extend(moto.env().into_iter().map(|(k, v)| (k.to_owned(), v)));
     env.push(("GAS_WEB_LISTEN".to_owned(), listen));
     env.push(("GAS_WEB_ORIGIN".to_owned(), origin.clone()));
+    env.push(("GAS_ANNOTATION_BUNDLE".to_owned(), demo_bundle.display().to_string()));
     let service = |name: &str| {
         let mut command = Command::new(binary(name));
         command.envs(env.iter().map(|(k, v)| (k, v))).stdin(Stdio::null());

@@ -1,0 +1,190 @@
+//! One job request, from SQS to COMPLETED or FAILED.
+//!
+//! Every step is safe to repeat, because SQS delivers at least once and any process may die at any
+//! line: the claim is a conditional update carrying this attempt's id (a fencing token), result keys
+//! are derived from the input key so a retry overwrites rather than duplicates, the final update only
+//! succeeds for the attempt that holds the job, and the result messages are recorded as published so
+//! a redelivered request publishes them only if the previous attempt died before doing so.
+
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use gas_aws::{AnnotationsTable, AwsError, Bucket, Claim, Finish, ProfilesTable, Publisher};
+use gas_core::messages::{ArchiveRequest, JobRequest, JobResult, Version};
+use gas_core::{Job, JobStatus, Plan, Timestamp, keys};
+use gas_engine::{AnnotateError, AnnotateOptions, Bundle};
+use gas_worker::{Delivery, Handler, HandlerError};
+
+/// What the annotator needs; built once per process.
+pub struct Annotator {
+    pub aws: gas_aws::Aws,
+    pub annotations: AnnotationsTable,
+    pub profiles: ProfilesTable,
+    pub results: Bucket,
+    pub publisher: Publisher,
+    pub bundle: Arc<Bundle>,
+    pub work_dir: PathBuf,
+    pub max_input_bytes: u64,
+    pub time_limit: Duration,
+}
+
+/// Why a job failed, in words safe to show its owner (no bucket names, paths or backtraces).
+struct Failure(String);
+
+impl Handler for Annotator {
+    type Message = JobRequest;
+
+    async fn handle(&self, request: JobRequest, delivery: &Delivery) -> Result<(), HandlerError> {
+        let attempt = uuid::Uuid::new_v4().to_string();
+        let take_over = delivery.receive_count > 1;
+        let job = match self.annotations.claim(&request.job_id, &attempt, Timestamp::now(), take_over).await?
+        {
+            Claim::Claimed(job) => job,
+            Claim::Final(job) => {
+                // A redelivery after the job ended: publish what the last attempt may not have.
+                self.publish_results(&job).await?;
+                return Ok(());
+            }
+            Claim::HeldElsewhere(_) => {
+                return Err("the job is running in another attempt; retrying later".into());
+            }
+            Claim::Missing => {
+                tracing::warn!(job_id = %request.job_id, "no such job; dropping the request");
+                return Ok(());
+            }
+        };
+        tracing::info!(job_id = %job.job_id, attempt, "job claimed");
+        let dir = self.work_dir.join(job.job_id.to_string());
+        let outcome = self.run(&job, &dir).await;
+        let _ = tokio::fs::remove_dir_all(&dir).await;
+        let finish = match outcome {
+            Ok(finish) => finish,
+            Err(Ok(Failure(reason))) => Finish::Failed { reason },
+            Err(Err(e)) if delivery.is_last_attempt() => {
+                tracing::error!(job_id = %job.job_id, error = %gas_core::error::Chain(&e), "last attempt failed");
+                let reason = "the job could not be processed; please resubmit it".to_owned();
+                self.end(&job, &attempt, &Finish::Failed { reason }).await?;
+                return Err(e.into());
+            }
+            Err(Err(e)) => return Err(e.into()),
+        };
+        self.end(&job, &attempt, &finish).await
+    }
+}
+
+impl Annotator {
+    /// Downloads, annotates and uploads. `Err(Ok(_))` fails the job; `Err(Err(_))` is transient.
+    async fn run(&self, job: &Job, dir: &Path) -> Result<Finish, Result<Failure, AwsError>> {
+        let inputs = Bucket::new(&self.aws, &job.s3_inputs_bucket);
+        let fail = |reason: &str| Err(Ok(Failure(reason.to_owned())));
+        match inputs.size_of(&job.s3_key_input_file).await.map_err(Err)? {
+            None => return fail("the uploaded file was not found; please upload it again"),
+            Some(size) if size > self.max_input_bytes => {
+                return fail(&format!(
+                    "the file is larger than the {} MB limit",
+                    self.max_input_bytes / (1024 * 1024)
+                ));
+            }
+            Some(_) => {}
+        }
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(|e| Err(AwsError::new("create work dir", "annotator", e)))?;
+        let (input, output, log) = (dir.join("input"), dir.join("result.vcf"), dir.join("count.log"));
+        if inputs.download_to_file(&job.s3_key_input_file, &input).await.map_err(Err)?.is_none() {
+            return fail("the uploaded file was not found; please upload it again");
+        }
+        let result_key = keys::result_key(&job.s3_key_input_file);
+        let log_key = keys::log_key(&job.s3_key_input_file);
+
+        let bundle = Arc::clone(&self.bundle);
+        let (input_path, output_path) = (input.clone(), output.clone());
+        let work = tokio::task::spawn_blocking(move || annotate_file(&bundle, &input_path, &output_path));
+        let annotated = match tokio::time::timeout(self.time_limit, work).await {
+            Err(_) => {
+                Err(format!("annotation took longer than the {}-second limit", self.time_limit.as_secs()))
+            }
+            Ok(Err(_panicked)) => Err("the annotator failed unexpectedly on this file".to_owned()),
+            Ok(Ok(Err(AnnotateError::Input(e)))) => Err(e.to_string()),
+            Ok(Ok(Err(e))) => return Err(Err(AwsError::new("annotate", "annotator", e))),
+            Ok(Ok(Ok(summary))) => Ok(summary),
+        };
+        match annotated {
+            Ok(summary) => {
+                tokio::fs::write(&log, summary.count_log())
+                    .await
+                    .map_err(|e| Err(AwsError::new("write log", "annotator", e)))?;
+                self.results
+                    .upload_file(&result_key, &output, "text/plain; charset=utf-8")
+                    .await
+                    .map_err(Err)?;
+                self.results.upload_file(&log_key, &log, "text/plain; charset=utf-8").await.map_err(Err)?;
+                Ok(Finish::Completed {
+                    s3_results_bucket: self.results.name().to_owned(),
+                    s3_key_result_file: result_key,
+                    s3_key_log_file: log_key,
+                })
+            }
+            Err(reason) => {
+                // The log object is still written, so the user can read why.
+                let text = format!("FAILED: {reason}\n");
+                self.results
+                    .put_bytes(&log_key, text.into_bytes(), "text/plain; charset=utf-8")
+                    .await
+                    .map_err(Err)?;
+                Err(Ok(Failure(reason)))
+            }
+        }
+    }
+
+    /// Records the final status (if this attempt still holds the job) and publishes the results.
+    async fn end(&self, job: &Job, attempt: &str, finish: &Finish) -> Result<(), HandlerError> {
+        if !self.annotations.finish(&job.job_id, attempt, finish, Timestamp::now()).await? {
+            tracing::warn!(job_id = %job.job_id, attempt, "another attempt took the job over; this one stops");
+            return Ok(());
+        }
+        let ended = self.annotations.get(&job.job_id).await?.ok_or("the job row disappeared")?;
+        tracing::info!(job_id = %job.job_id, status = %ended.job_status, "job ended");
+        self.publish_results(&ended).await?;
+        Ok(())
+    }
+
+    /// Publishes job_results and, for a free user's completed job, archive; once.
+    async fn publish_results(&self, job: &Job) -> Result<(), AwsError> {
+        if job.results_published_time.is_some() || !job.job_status.is_final() {
+            return Ok(());
+        }
+        let complete_time = job.complete_time.unwrap_or_else(Timestamp::now);
+        let result = JobResult {
+            version: Version,
+            job_id: job.job_id,
+            user_id: job.user_id.clone(),
+            job_status: job.job_status,
+            complete_time,
+        };
+        self.publisher.publish(&result).await?;
+        if job.job_status == JobStatus::Completed {
+            // A missing profile counts as free.
+            let plan = self.profiles.get(&job.user_id).await?.map_or(Plan::Free, |p| p.plan);
+            if plan == Plan::Free {
+                let archive = ArchiveRequest {
+                    version: Version,
+                    job_id: job.job_id,
+                    user_id: job.user_id.clone(),
+                    complete_time,
+                };
+                self.publisher.publish(&archive).await?;
+            }
+        }
+        self.annotations.mark_results_published(&job.job_id, Timestamp::now()).await
+    }
+}
+
+fn annotate_file(bundle: &Bundle, input: &Path, output: &Path) -> Result<gas_engine::Summary, AnnotateError> {
+    let mut reader = gas_engine::input::open(Some(input)).map_err(|e| AnnotateError::Input(e.into()))?.reader;
+    let file = std::fs::File::create(output).map_err(AnnotateError::Output)?;
+    let mut out = BufWriter::with_capacity(1 << 18, file);
+    gas_engine::annotate(bundle, &mut reader, &mut out, &AnnotateOptions::default(), &mut |_| {})
+}

@@ -1,0 +1,200 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use gas_ann::Annotator;
+use gas_aws::{AnnotationsTable, Bucket, JobSubmission, ProfilesTable, Publisher, Queue, submit_job};
+use gas_core::config::WorkerConfig;
+use gas_core::keys::{KeyLayout, sanitize_file_name};
+use gas_core::messages::{ArchiveRequest, JobRequest, JobResult, Version};
+use gas_core::{Job, JobId, JobStatus, Plan, Profile, Timestamp, Topic, UserId};
+use gas_engine::{AnnotateOptions, Bundle};
+use gas_testkit::{TestDeployment, eventually, fast_queues};
+use gas_worker::{Worker, parse_body};
+use tokio::sync::oneshot;
+
+struct Stack {
+    t: TestDeployment,
+    annotations: AnnotationsTable,
+    publisher: Publisher,
+    stop: Option<oneshot::Sender<()>>,
+    worker: Option<tokio::task::JoinHandle<Result<(), gas_aws::AwsError>>>,
+}
+
+impl Stack {
+    async fn start() -> Self {
+        let t = TestDeployment::new(fast_queues(3, 30)).await;
+        let publisher = Publisher::connect(&t.aws, &t.deployment).await.unwrap();
+        let annotator = Annotator {
+            aws: t.aws.clone(),
+            annotations: AnnotationsTable::new(&t.aws, t.deployment.annotations_table()),
+            profiles: ProfilesTable::new(&t.aws, t.deployment.profiles_table()),
+            results: Bucket::new(&t.aws, t.deployment.results_bucket()),
+            publisher: publisher.clone(),
+            bundle: Arc::new(Bundle::open(&crate::demo_bundle()).unwrap()),
+            work_dir: std::env::temp_dir().join(format!("gas-annotator-{}", t.deployment.name())),
+            max_input_bytes: 1024 * 1024,
+            time_limit: Duration::from_secs(60),
+        };
+        let queue = Queue::connect(&t.aws, &t.deployment, Topic::JobRequests).await.unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let config = WorkerConfig { concurrency: 2, drain: Duration::from_secs(10) };
+        let worker = tokio::spawn(Worker::new(queue, annotator, config).run(async move {
+            let _ = stopped.await;
+        }));
+        let annotations = AnnotationsTable::new(&t.aws, t.deployment.annotations_table());
+        Self { t, annotations, publisher, stop: Some(stop), worker: Some(worker) }
+    }
+
+    /// Uploads `content` as `file_name` for `user` and submits it; returns the job id.
+    async fn submit(&self, user: &str, file_name: &str, content: Vec<u8>) -> JobId {
+        let user_id: UserId = user.parse().unwrap();
+        let job_id = JobId::new();
+        let name = sanitize_file_name(file_name).unwrap();
+        let key = KeyLayout::new("").input_key(&user_id, &job_id, &name);
+        let inputs = Bucket::new(&self.t.aws, self.t.deployment.inputs_bucket());
+        inputs.put_bytes(&key, content, "text/plain").await.unwrap();
+        let submission = JobSubmission {
+            job_id,
+            user_id,
+            input_file_name: name,
+            s3_inputs_bucket: inputs.name().to_owned(),
+            s3_key_input_file: key,
+        };
+        submit_job(&self.annotations, &self.publisher, submission).await.unwrap();
+        job_id
+    }
+
+    async fn ended(&self, job_id: &JobId) -> Job {
+        eventually(Duration::from_secs(60), "the job to end", || async {
+            self.annotations.get(job_id).await.unwrap().filter(|j| j.results_published_time.is_some())
+        })
+        .await
+    }
+
+    /// Every message waiting on `topic`'s queue, parsed.
+    async fn drain<M: serde::de::DeserializeOwned>(&self, topic: Topic) -> Vec<M> {
+        let queue = Queue::connect(&self.t.aws, &self.t.deployment, topic).await.unwrap();
+        let mut all = Vec::new();
+        loop {
+            let batch = queue.receive(10, Duration::from_secs(1)).await.unwrap();
+            if batch.is_empty() {
+                return all;
+            }
+            for m in batch {
+                all.push(parse_body(&m.body).unwrap());
+                queue.delete(&m.receipt_handle).await.unwrap();
+            }
+        }
+    }
+
+    async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        self.worker.take().unwrap().await.unwrap().unwrap();
+    }
+}
+
+fn expected_output(input: &[u8]) -> (Vec<u8>, String) {
+    let bundle = Bundle::open(&crate::demo_bundle()).unwrap();
+    let mut reader =
+        gas_engine::input::from_reader(Box::new(std::io::Cursor::new(input.to_vec()))).unwrap().reader;
+    let mut out = Vec::new();
+    let summary =
+        gas_engine::annotate(&bundle, &mut reader, &mut out, &AnnotateOptions::default(), &mut |_| {})
+            .unwrap();
+    (out, summary.count_log())
+}
+
+#[tokio::test]
+async fn a_free_users_job_completes_with_its_results_and_both_messages_once() {
+    let stack = Stack::start().await;
+    let input = std::fs::read(crate::testdata("anntools/free_2.vcf")).unwrap();
+    let job_id = stack.submit("free-user", "free_2.vcf", input.clone()).await;
+
+    let job = stack.ended(&job_id).await;
+    assert_eq!(job.job_status, JobStatus::Completed);
+    assert!(job.s3_key_result_file.as_deref().unwrap().ends_with(&format!("{job_id}~free_2.annot.vcf")));
+    assert!(job.s3_key_log_file.as_deref().unwrap().ends_with(&format!("{job_id}~free_2.count.log")));
+    let results = Bucket::new(&stack.t.aws, job.s3_results_bucket.clone().unwrap());
+    let (vcf, log) = expected_output(&input);
+    assert!(results.get_bytes(job.s3_key_result_file.as_deref().unwrap()).await.unwrap().unwrap() == vcf);
+    let stored_log = results.get_bytes(job.s3_key_log_file.as_deref().unwrap()).await.unwrap().unwrap();
+    assert_eq!(String::from_utf8(stored_log).unwrap(), log);
+    assert!(log.contains("Total: 2788\n"));
+
+    // The same request delivered again changes nothing and publishes nothing.
+    let again = JobRequest {
+        version: Version,
+        job_id,
+        user_id: job.user_id.clone(),
+        input_file_name: job.input_file_name.clone(),
+        s3_inputs_bucket: job.s3_inputs_bucket.clone(),
+        s3_key_input_file: job.s3_key_input_file.clone(),
+        submit_time: job.submit_time,
+    };
+    stack.publisher.publish(&again).await.unwrap();
+    let requests = Queue::connect(&stack.t.aws, &stack.t.deployment, Topic::JobRequests).await.unwrap();
+    eventually(Duration::from_secs(30), "the repeated request to be handled", || async {
+        (requests.depth().await.unwrap() == (0, 0)).then_some(())
+    })
+    .await;
+
+    let results: Vec<JobResult> = stack.drain(Topic::JobResults).await;
+    assert_eq!(results.len(), 1);
+    assert_eq!((results[0].job_id, results[0].job_status), (job_id, JobStatus::Completed));
+    let archives: Vec<ArchiveRequest> = stack.drain(Topic::Archive).await;
+    assert_eq!(archives.len(), 1, "a user with no profile counts as free");
+    assert_eq!(stack.annotations.get(&job_id).await.unwrap().unwrap(), job);
+    stack.stop().await;
+}
+
+#[tokio::test]
+async fn a_premium_users_job_is_not_archived() {
+    let stack = Stack::start().await;
+    let profiles = ProfilesTable::new(&stack.t.aws, stack.t.deployment.profiles_table());
+    let now = Timestamp::now();
+    profiles
+        .put(&Profile {
+            user_id: "premium-user".parse().unwrap(),
+            name: "P".into(),
+            email: "p@example.org".into(),
+            institution: "X".into(),
+            plan: Plan::Premium,
+            created: now,
+            updated: now,
+        })
+        .await
+        .unwrap();
+    let job_id = stack
+        .submit("premium-user", "test.vcf", std::fs::read(crate::testdata("anntools/test.vcf")).unwrap())
+        .await;
+    assert_eq!(stack.ended(&job_id).await.job_status, JobStatus::Completed);
+    assert_eq!(stack.drain::<JobResult>(Topic::JobResults).await.len(), 1);
+    assert_eq!(stack.drain::<ArchiveRequest>(Topic::Archive).await.len(), 0);
+    stack.stop().await;
+}
+
+#[tokio::test]
+async fn bad_inputs_fail_the_job_with_a_reason_the_user_can_read() {
+    let stack = Stack::start().await;
+    let malformed = b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr1\t5\t.\tA\tC\t.\t.\t.\nchr1\t9\t.\tZ\tC\t.\t.\t.\n";
+    let cases: [(&str, Vec<u8>, &str); 3] = [
+        ("bad.vcf", malformed.to_vec(), "line 4: REF contains 'Z'"),
+        (
+            "empty.vcf",
+            Vec::new(),
+            "line 1: the file is empty; expected a VCF file starting with ##fileformat=VCFv…",
+        ),
+        ("big.vcf", vec![b'#'; 2 * 1024 * 1024], "the file is larger than the 1 MB limit"),
+    ];
+    for (name, content, reason) in cases {
+        let job_id = stack.submit("careless-user", name, content).await;
+        let job = stack.ended(&job_id).await;
+        assert_eq!(job.job_status, JobStatus::Failed, "{name}");
+        assert_eq!(job.failure_reason.as_deref(), Some(reason), "{name}");
+    }
+    let results: Vec<JobResult> = stack.drain(Topic::JobResults).await;
+    assert_eq!(results.len(), 3);
+    assert!(results.iter().all(|r| r.job_status == JobStatus::Failed));
+    assert_eq!(stack.drain::<ArchiveRequest>(Topic::Archive).await.len(), 0);
+    stack.stop().await;
+}
