@@ -17,32 +17,23 @@ struct Stack {
     annotations: AnnotationsTable,
     publisher: Publisher,
     stop: Option<oneshot::Sender<()>>,
-    worker: Option<tokio::task::JoinHandle<Result<(), gas_aws::AwsError>>>,
+    worker: Option<WorkerTask>,
 }
 
 impl Stack {
     async fn start() -> Self {
-        let t = TestDeployment::new(fast_queues(3, 30)).await;
+        // A short visibility timeout: a copy that finds its job held elsewhere comes back in seconds.
+        let t = TestDeployment::new(fast_queues(3, 5)).await;
+        let (stop, worker) = spawn_annotator(&t, "a").await;
         let publisher = Publisher::connect(&t.aws, &t.deployment).await.unwrap();
-        let annotator = Annotator {
-            aws: t.aws.clone(),
-            annotations: AnnotationsTable::new(&t.aws, t.deployment.annotations_table()),
-            profiles: ProfilesTable::new(&t.aws, t.deployment.profiles_table()),
-            results: Bucket::new(&t.aws, t.deployment.results_bucket()),
-            publisher: publisher.clone(),
-            bundle: Arc::new(Bundle::open(&crate::demo_bundle()).unwrap()),
-            work_dir: std::env::temp_dir().join(format!("gas-annotator-{}", t.deployment.name())),
-            max_input_bytes: 1024 * 1024,
-            time_limit: Duration::from_secs(60),
-        };
-        let queue = Queue::connect(&t.aws, &t.deployment, Topic::JobRequests).await.unwrap();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let config = WorkerConfig { concurrency: 2, drain: Duration::from_secs(10) };
-        let worker = tokio::spawn(Worker::new(queue, annotator, config).run(async move {
-            let _ = stopped.await;
-        }));
         let annotations = AnnotationsTable::new(&t.aws, t.deployment.annotations_table());
         Self { t, annotations, publisher, stop: Some(stop), worker: Some(worker) }
+    }
+
+    /// Another annotator on the same deployment (only its worker is used).
+    async fn rival(of: &Stack) -> Rival {
+        let (stop, worker) = spawn_annotator(&of.t, "b").await;
+        Rival { stop, worker }
     }
 
     /// Uploads `content` as `file_name` for `user` and submits it; returns the job id.
@@ -91,6 +82,43 @@ impl Stack {
         let _ = self.stop.take().unwrap().send(());
         self.worker.take().unwrap().await.unwrap().unwrap();
     }
+}
+
+type WorkerTask = tokio::task::JoinHandle<Result<(), gas_aws::AwsError>>;
+
+struct Rival {
+    stop: oneshot::Sender<()>,
+    worker: WorkerTask,
+}
+
+impl Rival {
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        self.worker.await.unwrap().unwrap();
+    }
+}
+
+/// Runs an annotator on `t`'s job_requests queue in this process, with its own work directory.
+async fn spawn_annotator(t: &TestDeployment, name: &str) -> (oneshot::Sender<()>, WorkerTask) {
+    let publisher = Publisher::connect(&t.aws, &t.deployment).await.unwrap();
+    let annotator = Annotator {
+        aws: t.aws.clone(),
+        annotations: AnnotationsTable::new(&t.aws, t.deployment.annotations_table()),
+        profiles: ProfilesTable::new(&t.aws, t.deployment.profiles_table()),
+        results: Bucket::new(&t.aws, t.deployment.results_bucket()),
+        publisher: publisher.clone(),
+        bundle: Arc::new(Bundle::open(&crate::demo_bundle()).unwrap()),
+        work_dir: std::env::temp_dir().join(format!("gas-annotator-{}-{name}", t.deployment.name())),
+        max_input_bytes: 1024 * 1024,
+        time_limit: Duration::from_secs(60),
+    };
+    let queue = Queue::connect(&t.aws, &t.deployment, Topic::JobRequests).await.unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let config = WorkerConfig { concurrency: 2, drain: Duration::from_secs(10) };
+    let worker = tokio::spawn(Worker::new(queue, annotator, config).run(async move {
+        let _ = stopped.await;
+    }));
+    (stop, worker)
 }
 
 fn expected_output(input: &[u8]) -> (Vec<u8>, String) {
@@ -196,5 +224,46 @@ async fn bad_inputs_fail_the_job_with_a_reason_the_user_can_read() {
     assert_eq!(results.len(), 3);
     assert!(results.iter().all(|r| r.job_status == JobStatus::Failed));
     assert_eq!(stack.drain::<ArchiveRequest>(Topic::Archive).await.len(), 0);
+    stack.stop().await;
+}
+
+#[tokio::test]
+async fn two_annotators_racing_on_the_same_jobs_complete_each_once() {
+    let stack = Stack::start().await;
+    // A second annotator process on the same queue.
+    let rival = Stack::rival(&stack).await;
+    let input = std::fs::read(crate::testdata("anntools/test.vcf")).unwrap();
+    let mut jobs = Vec::new();
+    for i in 0..6 {
+        let job_id = stack.submit("racer", &format!("run{i}.vcf"), input.clone()).await;
+        // The same request twice at once: the two annotators may each get a copy.
+        let job = stack.annotations.get(&job_id).await.unwrap().unwrap();
+        let duplicate = JobRequest {
+            version: Version,
+            job_id,
+            user_id: job.user_id,
+            input_file_name: job.input_file_name,
+            s3_inputs_bucket: job.s3_inputs_bucket,
+            s3_key_input_file: job.s3_key_input_file,
+            submit_time: job.submit_time,
+        };
+        stack.publisher.publish(&duplicate).await.unwrap();
+        jobs.push(job_id);
+    }
+    for job_id in &jobs {
+        assert_eq!(stack.ended(job_id).await.job_status, JobStatus::Completed);
+    }
+    let requests = Queue::connect(&stack.t.aws, &stack.t.deployment, Topic::JobRequests).await.unwrap();
+    eventually(Duration::from_secs(60), "every copy to be handled", || async {
+        (requests.depth().await.unwrap() == (0, 0)).then_some(())
+    })
+    .await;
+    let results: Vec<JobResult> = stack.drain(Topic::JobResults).await;
+    let mut ids: Vec<JobId> = results.iter().map(|r| r.job_id).collect();
+    ids.sort();
+    let mut expected = jobs.clone();
+    expected.sort();
+    assert_eq!(ids, expected, "each job's result published exactly once");
+    rival.stop().await;
     stack.stop().await;
 }

@@ -98,7 +98,7 @@ fn ctrl_c_stops_every_process_the_dev_command_started() {
     let mut dev = Dev::start();
     assert!(healthz(dev.addr), "GET /healthz did not answer 200 ok");
     let names: Vec<String> = processes_of(&dev.run_id).into_iter().map(|(_, name)| name).collect();
-    for expected in ["xtask", "gas-web"] {
+    for expected in ["xtask", "gas-web", "gas-annotator"] {
         assert!(names.iter().any(|n| n == expected), "{expected} not running: {names:?}");
     }
     assert!(
