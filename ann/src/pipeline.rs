@@ -28,6 +28,8 @@ pub struct Annotator {
     pub work_dir: PathBuf,
     pub max_input_bytes: u64,
     pub time_limit: Duration,
+    /// Test-only: the step at which the process aborts (`GAS_FAILPOINT`), to prove crash safety.
+    pub failpoint: Option<String>,
 }
 
 /// Why a job failed, in words safe to show its owner (no bucket names, paths or backtraces).
@@ -99,6 +101,7 @@ impl Annotator {
         let result_key = keys::result_key(&job.s3_key_input_file);
         let log_key = keys::log_key(&job.s3_key_input_file);
 
+        self.failpoint("annotating");
         let bundle = Arc::clone(&self.bundle);
         let (input_path, output_path) = (input.clone(), output.clone());
         let work = tokio::task::spawn_blocking(move || annotate_file(&bundle, &input_path, &output_path));
@@ -121,6 +124,7 @@ impl Annotator {
                     .await
                     .map_err(Err)?;
                 self.results.upload_file(&log_key, &log, "text/plain; charset=utf-8").await.map_err(Err)?;
+                self.failpoint("uploaded");
                 Ok(Finish::Completed {
                     s3_results_bucket: self.results.name().to_owned(),
                     s3_key_result_file: result_key,
@@ -139,12 +143,21 @@ impl Annotator {
         }
     }
 
+    /// Dies on the spot, as `kill -9` would, when the test-only failpoint names this step.
+    fn failpoint(&self, step: &str) {
+        if self.failpoint.as_deref() == Some(step) {
+            eprintln!("gas-annotator: failpoint {step}: aborting");
+            std::process::abort();
+        }
+    }
+
     /// Records the final status (if this attempt still holds the job) and publishes the results.
     async fn end(&self, job: &Job, attempt: &str, finish: &Finish) -> Result<(), HandlerError> {
         if !self.annotations.finish(&job.job_id, attempt, finish, Timestamp::now()).await? {
             tracing::warn!(job_id = %job.job_id, attempt, "another attempt took the job over; this one stops");
             return Ok(());
         }
+        self.failpoint("finished");
         let ended = self.annotations.get(&job.job_id).await?.ok_or("the job row disappeared")?;
         tracing::info!(job_id = %job.job_id, status = %ended.job_status, "job ended");
         self.publish_results(&ended).await?;

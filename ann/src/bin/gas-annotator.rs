@@ -51,6 +51,7 @@ async fn run() -> Result<(), String> {
         work_dir: config.work_dir,
         max_input_bytes: config.max_input_bytes,
         time_limit: config.time_limit,
+        failpoint: std::env::var("GAS_FAILPOINT").ok().filter(|f| !f.is_empty()),
         aws,
     };
     Worker::new(queue, annotator, worker_config)

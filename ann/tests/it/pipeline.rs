@@ -12,9 +12,9 @@ use gas_testkit::{TestDeployment, eventually, fast_queues};
 use gas_worker::{Worker, parse_body};
 use tokio::sync::oneshot;
 
-struct Stack {
-    t: TestDeployment,
-    annotations: AnnotationsTable,
+pub struct Stack {
+    pub t: TestDeployment,
+    pub annotations: AnnotationsTable,
     publisher: Publisher,
     stop: Option<oneshot::Sender<()>>,
     worker: Option<WorkerTask>,
@@ -22,12 +22,20 @@ struct Stack {
 
 impl Stack {
     async fn start() -> Self {
-        // A short visibility timeout: a copy that finds its job held elsewhere comes back in seconds.
+        let mut stack = Self::without_annotator().await;
+        let (stop, worker) = spawn_annotator(&stack.t, "a").await;
+        (stack.stop, stack.worker) = (Some(stop), Some(worker));
+        stack
+    }
+
+    /// A provisioned deployment with no annotator running.
+    pub async fn without_annotator() -> Self {
+        // A short visibility timeout: a copy that finds its job held elsewhere, or whose annotator
+        // died, comes back in seconds.
         let t = TestDeployment::new(fast_queues(3, 5)).await;
-        let (stop, worker) = spawn_annotator(&t, "a").await;
         let publisher = Publisher::connect(&t.aws, &t.deployment).await.unwrap();
         let annotations = AnnotationsTable::new(&t.aws, t.deployment.annotations_table());
-        Self { t, annotations, publisher, stop: Some(stop), worker: Some(worker) }
+        Self { t, annotations, publisher, stop: None, worker: None }
     }
 
     /// Another annotator on the same deployment (only its worker is used).
@@ -37,7 +45,7 @@ impl Stack {
     }
 
     /// Uploads `content` as `file_name` for `user` and submits it; returns the job id.
-    async fn submit(&self, user: &str, file_name: &str, content: Vec<u8>) -> JobId {
+    pub async fn submit(&self, user: &str, file_name: &str, content: Vec<u8>) -> JobId {
         let user_id: UserId = user.parse().unwrap();
         let job_id = JobId::new();
         let name = sanitize_file_name(file_name).unwrap();
@@ -55,7 +63,7 @@ impl Stack {
         job_id
     }
 
-    async fn ended(&self, job_id: &JobId) -> Job {
+    pub async fn ended(&self, job_id: &JobId) -> Job {
         eventually(Duration::from_secs(60), "the job to end", || async {
             self.annotations.get(job_id).await.unwrap().filter(|j| j.results_published_time.is_some())
         })
@@ -63,7 +71,7 @@ impl Stack {
     }
 
     /// Every message waiting on `topic`'s queue, parsed.
-    async fn drain<M: serde::de::DeserializeOwned>(&self, topic: Topic) -> Vec<M> {
+    pub async fn drain<M: serde::de::DeserializeOwned>(&self, topic: Topic) -> Vec<M> {
         let queue = Queue::connect(&self.t.aws, &self.t.deployment, topic).await.unwrap();
         let mut all = Vec::new();
         loop {
@@ -78,9 +86,11 @@ impl Stack {
         }
     }
 
-    async fn stop(mut self) {
-        let _ = self.stop.take().unwrap().send(());
-        self.worker.take().unwrap().await.unwrap().unwrap();
+    pub async fn stop(mut self) {
+        if let (Some(stop), Some(worker)) = (self.stop.take(), self.worker.take()) {
+            let _ = stop.send(());
+            worker.await.unwrap().unwrap();
+        }
     }
 }
 
@@ -111,6 +121,7 @@ async fn spawn_annotator(t: &TestDeployment, name: &str) -> (oneshot::Sender<()>
         work_dir: std::env::temp_dir().join(format!("gas-annotator-{}-{name}", t.deployment.name())),
         max_input_bytes: 1024 * 1024,
         time_limit: Duration::from_secs(60),
+        failpoint: None,
     };
     let queue = Queue::connect(&t.aws, &t.deployment, Topic::JobRequests).await.unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -121,7 +132,7 @@ async fn spawn_annotator(t: &TestDeployment, name: &str) -> (oneshot::Sender<()>
     (stop, worker)
 }
 
-fn expected_output(input: &[u8]) -> (Vec<u8>, String) {
+pub fn expected_output(input: &[u8]) -> (Vec<u8>, String) {
     let bundle = Bundle::open(&crate::demo_bundle()).unwrap();
     let mut reader =
         gas_engine::input::from_reader(Box::new(std::io::Cursor::new(input.to_vec()))).unwrap().reader;
