@@ -33,12 +33,13 @@ async fn run() -> Result<(), String> {
     let deployment = Deployment::from_env().map_err(|e| e.to_string())?;
     let worker_config = WorkerConfig::from_env().map_err(|e| e.to_string())?;
     let config = AnnotatorConfig::from_env().map_err(|e| e.to_string())?;
-    let bundle = Bundle::open(&config.bundle).map_err(|e| format!("{}: {e}", config.bundle.display()))?;
     // Directories left by a killed process hold nothing anyone needs.
     let _ = std::fs::remove_dir_all(&config.work_dir);
     std::fs::create_dir_all(&config.work_dir).map_err(|e| format!("{}: {e}", config.work_dir.display()))?;
 
     let aws = Aws::from_env().await;
+    let bundle_dir = gas_ann::bundle_source::local_bundle(&aws, &config.bundle, &config.bundle_cache).await?;
+    let bundle = Bundle::open(&bundle_dir).map_err(|e| format!("{}: {e}", bundle_dir.display()))?;
     let publisher = Publisher::connect(&aws, &deployment).await.map_err(|e| Chain(&e).to_string())?;
     let queue =
         Queue::connect(&aws, &deployment, Topic::JobRequests).await.map_err(|e| Chain(&e).to_string())?;

@@ -1,5 +1,6 @@
 //! gas-annotate as a researcher runs it, and the annotator pipeline against the local cloud.
 
+mod bundle_source;
 mod crash;
 mod pipeline;
 

@@ -206,8 +206,10 @@ impl WorkerConfig {
 /// The annotator worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnnotatorConfig {
-    /// `GAS_ANNOTATION_BUNDLE`: the annotation bundle directory.
-    pub bundle: std::path::PathBuf,
+    /// `GAS_ANNOTATION_BUNDLE`: the annotation bundle, a local directory or `s3://bucket/prefix/`.
+    pub bundle: String,
+    /// `GAS_BUNDLE_CACHE_DIR`, default `<temp dir>/gas-bundles`: where a bundle from S3 is kept.
+    pub bundle_cache: std::path::PathBuf,
     /// `GAS_ANNOTATOR_WORK_DIR`, default `<temp dir>/gas-annotator`: per-job scratch directories.
     pub work_dir: std::path::PathBuf,
     /// `GAS_MAX_INPUT_MB`, default 1024: larger inputs fail with a clear reason.
@@ -224,14 +226,18 @@ impl AnnotatorConfig {
     pub fn from_vars(vars: &Vars<'_>) -> Result<Self, ConfigError> {
         let bundle = vars.get("GAS_ANNOTATION_BUNDLE").ok_or_else(|| ConfigError {
             var: "GAS_ANNOTATION_BUNDLE",
-            reason: "is required: the annotation bundle directory".into(),
+            reason: "is required: the annotation bundle (a directory or s3://bucket/prefix/)".into(),
         })?;
         let work_dir = vars
             .get("GAS_ANNOTATOR_WORK_DIR")
             .map_or_else(|| std::env::temp_dir().join("gas-annotator"), std::path::PathBuf::from);
         let max_input_mb: u64 = vars.parse("GAS_MAX_INPUT_MB", 1024)?;
+        let bundle_cache = vars
+            .get("GAS_BUNDLE_CACHE_DIR")
+            .map_or_else(|| std::env::temp_dir().join("gas-bundles"), std::path::PathBuf::from);
         Ok(Self {
-            bundle: bundle.into(),
+            bundle,
+            bundle_cache,
             work_dir,
             max_input_bytes: max_input_mb * 1024 * 1024,
             time_limit: vars.seconds("GAS_JOB_TIME_LIMIT_SECONDS", 3600)?,
