@@ -28,6 +28,11 @@ pub struct Annotator {
     pub work_dir: PathBuf,
     pub max_input_bytes: u64,
     pub time_limit: Duration,
+    /// Jobs wait (their message comes back later, perhaps to another host) while the work directory's
+    /// file system has less free space than this plus the input's size.
+    pub min_free_bytes: u64,
+    /// How long the attempt that ended a job has to publish its messages before a redelivery may.
+    pub publish_lease: Duration,
     /// Test-only: the step at which the process aborts (`GAS_FAILPOINT`), to prove crash safety.
     pub failpoint: Option<String>,
 }
@@ -45,7 +50,15 @@ impl Handler for Annotator {
         {
             Claim::Claimed(job) => job,
             Claim::Final(job) => {
-                // A redelivery after the job ended: publish what the last attempt may not have.
+                // A redelivery after the job ended: publish what the finishing attempt may not have, but
+                // only once its lease ran out (it may still be publishing).
+                if job.results_published_time.is_some() {
+                    return Ok(());
+                }
+                let now = Timestamp::now();
+                if !self.annotations.take_publish_lease(&job.job_id, now, self.lease_end(now)).await? {
+                    return Err("another attempt is publishing this job's results; retrying later".into());
+                }
                 self.publish_results(&job).await?;
                 return Ok(());
             }
@@ -89,7 +102,13 @@ impl Annotator {
                     self.max_input_bytes / (1024 * 1024)
                 ));
             }
-            Some(_) => {}
+            Some(size) => {
+                let free = free_bytes(&self.work_dir).unwrap_or(u64::MAX);
+                if free < size.saturating_add(self.min_free_bytes) {
+                    let why = format!("only {} MB free in the work directory", free / (1024 * 1024));
+                    return Err(Err(AwsError::new("reserve disk space", "annotator", why)));
+                }
+            }
         }
         tokio::fs::create_dir_all(dir)
             .await
@@ -143,6 +162,11 @@ impl Annotator {
         }
     }
 
+    fn lease_end(&self, now: Timestamp) -> Timestamp {
+        let seconds = i64::try_from(self.publish_lease.as_secs()).unwrap_or(i64::MAX);
+        Timestamp::from_unix_seconds(now.unix_seconds().saturating_add(seconds))
+    }
+
     /// Dies on the spot, as `kill -9` would, when the test-only failpoint names this step.
     fn failpoint(&self, step: &str) {
         if self.failpoint.as_deref() == Some(step) {
@@ -153,7 +177,8 @@ impl Annotator {
 
     /// Records the final status (if this attempt still holds the job) and publishes the results.
     async fn end(&self, job: &Job, attempt: &str, finish: &Finish) -> Result<(), HandlerError> {
-        if !self.annotations.finish(&job.job_id, attempt, finish, Timestamp::now()).await? {
+        let now = Timestamp::now();
+        if !self.annotations.finish(&job.job_id, attempt, finish, now, self.lease_end(now)).await? {
             tracing::warn!(job_id = %job.job_id, attempt, "another attempt took the job over; this one stops");
             return Ok(());
         }
@@ -200,4 +225,23 @@ fn annotate_file(bundle: &Bundle, input: &Path, output: &Path) -> Result<gas_eng
     let file = std::fs::File::create(output).map_err(AnnotateError::Output)?;
     let mut out = BufWriter::with_capacity(1 << 18, file);
     gas_engine::annotate(bundle, &mut reader, &mut out, &AnnotateOptions::default(), &mut |_| {})
+}
+
+/// Free bytes on the file system that holds (or will hold) `path`, for an unprivileged process.
+fn free_bytes(path: &Path) -> Option<u64> {
+    path.ancestors().find_map(free_bytes_at)
+}
+
+fn free_bytes_at(path: &Path) -> Option<u64> {
+    let path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).ok()?;
+    // SAFETY: statvfs writes only into the zeroed struct we own; the path is a valid C string.
+    #[allow(unsafe_code)]
+    let stats = unsafe {
+        let mut stats: libc::statvfs = std::mem::zeroed();
+        if libc::statvfs(path.as_ptr(), &mut stats) != 0 {
+            return None;
+        }
+        stats
+    };
+    Some(u64::from(stats.f_bavail).saturating_mul(u64::from(stats.f_frsize)))
 }

@@ -52,6 +52,8 @@ async fn run() -> Result<(), String> {
         work_dir: config.work_dir,
         max_input_bytes: config.max_input_bytes,
         time_limit: config.time_limit,
+        min_free_bytes: config.min_free_bytes,
+        publish_lease: config.publish_lease,
         failpoint: std::env::var("GAS_FAILPOINT").ok().filter(|f| !f.is_empty()),
         aws,
     };

@@ -19,6 +19,7 @@ fn annotator(stack: &Stack, failpoint: Option<&str>, name: &str) -> Child {
         .env("GAS_ANNOTATOR_WORK_DIR", work_dir)
         .env("GAS_FAILPOINT", failpoint.unwrap_or(""))
         .env("GAS_DRAIN_SECONDS", "5")
+        .env("GAS_PUBLISH_LEASE_SECONDS", "2")
         .spawn()
         .unwrap()
 }

@@ -29,6 +29,14 @@ impl Stack {
     }
 
     /// A provisioned deployment with no annotator running.
+    /// A deployment with one annotator whose settings `adjust` changes.
+    async fn start_with(adjust: impl FnOnce(&mut Annotator)) -> Self {
+        let mut stack = Self::without_annotator().await;
+        let (stop, worker) = spawn_annotator_with(&stack.t, "a", adjust).await;
+        (stack.stop, stack.worker) = (Some(stop), Some(worker));
+        stack
+    }
+
     pub async fn without_annotator() -> Self {
         // A short visibility timeout: a copy that finds its job held elsewhere, or whose annotator
         // died, comes back in seconds.
@@ -110,8 +118,17 @@ impl Rival {
 
 /// Runs an annotator on `t`'s job_requests queue in this process, with its own work directory.
 async fn spawn_annotator(t: &TestDeployment, name: &str) -> (oneshot::Sender<()>, WorkerTask) {
+    spawn_annotator_with(t, name, |_| {}).await
+}
+
+/// As [`spawn_annotator`], with settings changed by `adjust`.
+async fn spawn_annotator_with(
+    t: &TestDeployment,
+    name: &str,
+    adjust: impl FnOnce(&mut Annotator),
+) -> (oneshot::Sender<()>, WorkerTask) {
     let publisher = Publisher::connect(&t.aws, &t.deployment).await.unwrap();
-    let annotator = Annotator {
+    let mut annotator = Annotator {
         aws: t.aws.clone(),
         annotations: AnnotationsTable::new(&t.aws, t.deployment.annotations_table()),
         profiles: ProfilesTable::new(&t.aws, t.deployment.profiles_table()),
@@ -121,8 +138,11 @@ async fn spawn_annotator(t: &TestDeployment, name: &str) -> (oneshot::Sender<()>
         work_dir: std::env::temp_dir().join(format!("gas-annotator-{}-{name}", t.deployment.name())),
         max_input_bytes: 1024 * 1024,
         time_limit: Duration::from_secs(60),
+        min_free_bytes: 0,
+        publish_lease: Duration::from_secs(2),
         failpoint: None,
     };
+    adjust(&mut annotator);
     let queue = Queue::connect(&t.aws, &t.deployment, Topic::JobRequests).await.unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
     let config = WorkerConfig { concurrency: 2, drain: Duration::from_secs(10) };
@@ -276,5 +296,40 @@ async fn two_annotators_racing_on_the_same_jobs_complete_each_once() {
     expected.sort();
     assert_eq!(ids, expected, "each job's result published exactly once");
     rival.stop().await;
+    stack.stop().await;
+}
+
+#[tokio::test]
+async fn a_job_over_the_time_limit_fails_with_that_reason() {
+    let stack = Stack::start_with(|a| a.time_limit = Duration::ZERO).await;
+    let job_id = stack
+        .submit("patient-user", "slow.vcf", std::fs::read(crate::testdata("anntools/premium_1.vcf")).unwrap())
+        .await;
+    let job = stack.ended(&job_id).await;
+    assert_eq!(job.job_status, JobStatus::Failed);
+    assert_eq!(job.failure_reason.as_deref(), Some("annotation took longer than the 0-second limit"));
+    stack.stop().await;
+}
+
+#[tokio::test]
+async fn a_job_that_keeps_failing_for_lack_of_disk_ends_failed_on_its_last_delivery() {
+    // No host ever has room: the request is retried (3 deliveries), then the job ends FAILED rather
+    // than staying RUNNING forever, and the message goes to the dead-letter queue.
+    let stack = Stack::start_with(|a| a.min_free_bytes = u64::MAX / 2).await;
+    let job_id = stack
+        .submit("unlucky-user", "free_1.vcf", std::fs::read(crate::testdata("anntools/free_1.vcf")).unwrap())
+        .await;
+    let job = stack.ended(&job_id).await;
+    assert_eq!(job.job_status, JobStatus::Failed);
+    assert_eq!(job.failure_reason.as_deref(), Some("the job could not be processed; please resubmit it"));
+    let dlq =
+        Queue::connect_dead_letter(&stack.t.aws, &stack.t.deployment, Topic::JobRequests).await.unwrap();
+    eventually(Duration::from_secs(30), "the request in the dead-letter queue", || async {
+        (dlq.depth().await.unwrap().0 == 1).then_some(())
+    })
+    .await;
+    let results: Vec<JobResult> = stack.drain(Topic::JobResults).await;
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].job_status, JobStatus::Failed);
     stack.stop().await;
 }

@@ -153,14 +153,16 @@ impl AnnotationsTable {
         }
     }
 
-    /// Ends the job as `finish` says, only if `attempt_id` still holds it. Returns whether it did:
-    /// `false` means a newer attempt took the job over, and this one must not publish anything.
+    /// Ends the job as `finish` says, only if `attempt_id` still holds it, taking the publish lease until
+    /// `lease_until`. Returns whether it did: `false` means a newer attempt took the job over, and this
+    /// one must not publish anything.
     pub async fn finish(
         &self,
         job_id: &JobId,
         attempt_id: &str,
         finish: &Finish,
         now: Timestamp,
+        lease_until: Timestamp,
     ) -> Result<bool, AwsError> {
         let mut update = self
             .client
@@ -173,12 +175,13 @@ impl AnnotationsTable {
                 AttributeValue::S(JobStatus::Running.as_str().to_owned()),
             )
             .expression_attribute_values(":attempt", AttributeValue::S(attempt_id.to_owned()))
-            .expression_attribute_values(":now", AttributeValue::N(now.to_string()));
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+            .expression_attribute_values(":lease", AttributeValue::N(lease_until.to_string()));
         update = match finish {
             Finish::Completed { s3_results_bucket, s3_key_result_file, s3_key_log_file } => update
                 .update_expression(
-                    "SET job_status = :status, complete_time = :now, s3_results_bucket = :bucket, \
-                     s3_key_result_file = :result, s3_key_log_file = :log",
+                    "SET job_status = :status, complete_time = :now, publish_lease_until = :lease, \
+                     s3_results_bucket = :bucket, s3_key_result_file = :result, s3_key_log_file = :log",
                 )
                 .expression_attribute_values(
                     ":status",
@@ -188,7 +191,10 @@ impl AnnotationsTable {
                 .expression_attribute_values(":result", AttributeValue::S(s3_key_result_file.clone()))
                 .expression_attribute_values(":log", AttributeValue::S(s3_key_log_file.clone())),
             Finish::Failed { reason } => update
-                .update_expression("SET job_status = :status, complete_time = :now, failure_reason = :reason")
+                .update_expression(
+                    "SET job_status = :status, complete_time = :now, publish_lease_until = :lease, \
+                     failure_reason = :reason",
+                )
                 .expression_attribute_values(
                     ":status",
                     AttributeValue::S(JobStatus::Failed.as_str().to_owned()),
@@ -206,6 +212,37 @@ impl AnnotationsTable {
 }
 
 impl AnnotationsTable {
+    /// Takes the right to publish the job's result messages until `until`, if they are not published
+    /// and nobody holds an unexpired lease. Returns whether it was taken.
+    pub async fn take_publish_lease(
+        &self,
+        job_id: &JobId,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, AwsError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.name)
+            .key("job_id", AttributeValue::S(job_id.to_string()))
+            .update_expression("SET publish_lease_until = :until")
+            .condition_expression(
+                "attribute_exists(job_id) AND attribute_not_exists(results_published_time) \
+                 AND (attribute_not_exists(publish_lease_until) OR publish_lease_until < :now)",
+            )
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+            .expression_attribute_values(":until", AttributeValue::N(until.to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+                Ok(false)
+            }
+            Err(e) => Err(e).context("UpdateItem", &self.name),
+        }
+    }
+
     /// Records that the job's result messages were published.
     pub async fn mark_results_published(&self, job_id: &JobId, at: Timestamp) -> Result<(), AwsError> {
         self.client

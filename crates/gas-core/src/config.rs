@@ -216,6 +216,12 @@ pub struct AnnotatorConfig {
     pub max_input_bytes: u64,
     /// `GAS_JOB_TIME_LIMIT_SECONDS`, default 3600: annotation taking longer fails the job.
     pub time_limit: Duration,
+    /// `GAS_MIN_FREE_DISK_MB`, default 1024: free space to keep beyond a job's input; with less, jobs
+    /// wait for another delivery instead of filling the disk.
+    pub min_free_bytes: u64,
+    /// `GAS_PUBLISH_LEASE_SECONDS`, default 60: how long the attempt that ended a job has to publish its
+    /// result messages before a redelivered request may publish them instead.
+    pub publish_lease: Duration,
 }
 
 impl AnnotatorConfig {
@@ -241,6 +247,8 @@ impl AnnotatorConfig {
             work_dir,
             max_input_bytes: max_input_mb * 1024 * 1024,
             time_limit: vars.seconds("GAS_JOB_TIME_LIMIT_SECONDS", 3600)?,
+            min_free_bytes: vars.parse::<u64>("GAS_MIN_FREE_DISK_MB", 1024)?.saturating_mul(1024 * 1024),
+            publish_lease: vars.seconds("GAS_PUBLISH_LEASE_SECONDS", 60)?,
         })
     }
 }

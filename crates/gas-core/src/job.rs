@@ -154,6 +154,10 @@ pub struct Job {
     /// Why a FAILED job failed, in words safe to show its owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
+    /// Until when one attempt alone may publish the result messages (taken with the final status, or by
+    /// a later delivery once the finisher's lease ran out without publishing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_lease_until: Option<Timestamp>,
     /// When the job_results (and, for a free user, archive) messages were published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results_published_time: Option<Timestamp>,
@@ -188,6 +192,7 @@ impl Job {
             attempt_id: None,
             start_time: None,
             failure_reason: None,
+            publish_lease_until: None,
             results_published_time: None,
             results_file_archive_id: None,
         }
