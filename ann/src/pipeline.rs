@@ -243,5 +243,5 @@ fn free_bytes_at(path: &Path) -> Option<u64> {
         }
         stats
     };
-    Some(u64::from(stats.f_bavail).saturating_mul(u64::from(stats.f_frsize)))
+    Some(stats.f_bavail.saturating_mul(stats.f_frsize))
 }
