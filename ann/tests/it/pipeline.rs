@@ -54,12 +54,19 @@ impl Stack {
 
     /// Uploads `content` as `file_name` for `user` and submits it; returns the job id.
     pub async fn submit(&self, user: &str, file_name: &str, content: Vec<u8>) -> JobId {
+        self.submit_maybe_uploaded(user, file_name, Some(content)).await
+    }
+
+    /// Submits a job whose input was uploaded only if `content` is given.
+    async fn submit_maybe_uploaded(&self, user: &str, file_name: &str, content: Option<Vec<u8>>) -> JobId {
         let user_id: UserId = user.parse().unwrap();
         let job_id = JobId::new();
         let name = sanitize_file_name(file_name).unwrap();
         let key = KeyLayout::new("").input_key(&user_id, &job_id, &name);
         let inputs = Bucket::new(&self.t.aws, self.t.deployment.inputs_bucket());
-        inputs.put_bytes(&key, content, "text/plain").await.unwrap();
+        if let Some(content) = content {
+            inputs.put_bytes(&key, content, "text/plain").await.unwrap();
+        }
         let submission = JobSubmission {
             job_id,
             user_id,
@@ -331,5 +338,33 @@ async fn a_job_that_keeps_failing_for_lack_of_disk_ends_failed_on_its_last_deliv
     let results: Vec<JobResult> = stack.drain(Topic::JobResults).await;
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].job_status, JobStatus::Failed);
+    stack.stop().await;
+}
+
+#[tokio::test]
+async fn a_missing_input_fails_and_garbage_requests_go_to_the_dead_letter_queue() {
+    let stack = Stack::start().await;
+    let requests = Queue::connect(&stack.t.aws, &stack.t.deployment, Topic::JobRequests).await.unwrap();
+    requests.send("{\"version\":1,\"job_id\":\"not-a-uuid\"}").await.unwrap();
+
+    let job_id = stack.submit_maybe_uploaded("forgetful-user", "gone.vcf", None).await;
+    let job = stack.ended(&job_id).await;
+    assert_eq!(job.job_status, JobStatus::Failed);
+    assert_eq!(
+        job.failure_reason.as_deref(),
+        Some("the uploaded file was not found; please upload it again")
+    );
+
+    let dlq =
+        Queue::connect_dead_letter(&stack.t.aws, &stack.t.deployment, Topic::JobRequests).await.unwrap();
+    eventually(Duration::from_secs(40), "the garbage request in the dead-letter queue", || async {
+        (dlq.depth().await.unwrap().0 == 1).then_some(())
+    })
+    .await;
+    // The annotator is still at work.
+    let next = stack
+        .submit("forgetful-user", "test.vcf", std::fs::read(crate::testdata("anntools/test.vcf")).unwrap())
+        .await;
+    assert_eq!(stack.ended(&next).await.job_status, JobStatus::Completed);
     stack.stop().await;
 }
