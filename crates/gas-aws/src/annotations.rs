@@ -5,7 +5,7 @@ use gas_core::{Job, JobId, JobStatus, Timestamp, UserId};
 
 use crate::Aws;
 use crate::error::{AwsError, Context};
-use crate::items::{from_item, get_item};
+use crate::items::{condition_met, from_item, get_item};
 
 /// The GSI that lists a user's jobs by submit time.
 pub const USER_ID_INDEX: &str = "user_id_index";
@@ -36,13 +36,7 @@ impl AnnotationsTable {
             .condition_expression("attribute_not_exists(job_id)")
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                Ok(false)
-            }
-            Err(e) => Err(e).context("PutItem", &self.name),
-        }
+        condition_met(result, "PutItem", &self.name)
     }
 
     /// The job's row, read consistently.
@@ -201,13 +195,7 @@ impl AnnotationsTable {
                 )
                 .expression_attribute_values(":reason", AttributeValue::S(reason.clone())),
         };
-        match update.send().await {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                Ok(false)
-            }
-            Err(e) => Err(e).context("UpdateItem", &self.name),
-        }
+        condition_met(update.send().await, "UpdateItem", &self.name)
     }
 }
 
@@ -234,13 +222,7 @@ impl AnnotationsTable {
             .expression_attribute_values(":until", AttributeValue::N(until.to_string()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                Ok(false)
-            }
-            Err(e) => Err(e).context("UpdateItem", &self.name),
-        }
+        condition_met(result, "UpdateItem", &self.name)
     }
 
     /// Records that the job's result messages were published.

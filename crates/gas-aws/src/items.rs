@@ -29,3 +29,19 @@ pub(crate) fn from_item<T: DeserializeOwned>(
 ) -> Result<T, AwsError> {
     serde_dynamo::from_item(item).map_err(|e| AwsError::new("read item", table, e))
 }
+
+/// The outcome of a conditional write: `Ok(false)` when its condition did not hold.
+pub(crate) fn condition_met<T, E>(
+    result: Result<T, E>,
+    operation: &'static str,
+    table: &str,
+) -> Result<bool, AwsError>
+where
+    E: std::error::Error + aws_sdk_dynamodb::error::ProvideErrorMetadata + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if e.code() == Some("ConditionalCheckFailedException") => Ok(false),
+        Err(e) => Err(e).context(operation, table),
+    }
+}
