@@ -46,17 +46,7 @@ impl AnnotationsTable {
 
     /// Records that the job request message was published.
     pub async fn mark_request_published(&self, job_id: &JobId, at: Timestamp) -> Result<(), AwsError> {
-        self.client
-            .update_item()
-            .table_name(&self.name)
-            .key("job_id", AttributeValue::S(job_id.to_string()))
-            .update_expression("SET request_published_time = :t")
-            .condition_expression("attribute_exists(job_id)")
-            .expression_attribute_values(":t", AttributeValue::N(at.to_string()))
-            .send()
-            .await
-            .context("UpdateItem", &self.name)?;
-        Ok(())
+        self.set_time(job_id, "request_published_time", at).await
     }
 
     /// Every job of one user, newest first.
@@ -227,11 +217,16 @@ impl AnnotationsTable {
 
     /// Records that the job's result messages were published.
     pub async fn mark_results_published(&self, job_id: &JobId, at: Timestamp) -> Result<(), AwsError> {
+        self.set_time(job_id, "results_published_time", at).await
+    }
+
+    /// Sets a timestamp attribute of an existing row.
+    async fn set_time(&self, job_id: &JobId, attribute: &str, at: Timestamp) -> Result<(), AwsError> {
         self.client
             .update_item()
             .table_name(&self.name)
             .key("job_id", AttributeValue::S(job_id.to_string()))
-            .update_expression("SET results_published_time = :t")
+            .update_expression(format!("SET {attribute} = :t"))
             .condition_expression("attribute_exists(job_id)")
             .expression_attribute_values(":t", AttributeValue::N(at.to_string()))
             .send()
