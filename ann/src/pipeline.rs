@@ -9,12 +9,13 @@
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use gas_aws::{AnnotationsTable, AwsError, Bucket, Claim, Finish, ProfilesTable, Publisher};
 use gas_core::messages::{ArchiveRequest, JobRequest, JobResult, Version};
-use gas_core::{Job, JobStatus, Plan, Timestamp, keys};
-use gas_engine::{AnnotateError, AnnotateOptions, Bundle};
+use gas_core::{Job, JobStatus, NamedCount, Plan, ResultSummary, Timestamp, keys};
+use gas_engine::{AnnotateError, AnnotateOptions, Bundle, Summary};
 use gas_worker::{Delivery, Handler, HandlerError};
 
 /// What the annotator needs; built once per process.
@@ -35,10 +36,21 @@ pub struct Annotator {
     pub publish_lease: Duration,
     /// Test-only: the step at which the process aborts (`GAS_FAILPOINT`), to prove crash safety.
     pub failpoint: Option<String>,
+    /// Benchmark-only: copy the input as the result instead of annotating, so `gas-admin loadgen` can
+    /// measure the pipeline around the engine (`GAS_SKIP_ANNOTATION=1`).
+    pub skip_annotation: bool,
 }
 
 /// Why a job failed, in words safe to show its owner (no bucket names, paths or backtraces).
 struct Failure(String);
+
+/// Why an annotation pass produced no result.
+enum Annotation {
+    /// The file's fault (or a panic on it): the job fails with this reason.
+    Failed(String),
+    /// This host's fault (e.g. its disk): the request is retried.
+    Broken(AnnotateError),
+}
 
 impl Handler for Annotator {
     type Message = JobRequest;
@@ -121,20 +133,13 @@ impl Annotator {
         let log_key = keys::log_key(&job.s3_key_input_file);
 
         self.failpoint("annotating");
-        let bundle = Arc::clone(&self.bundle);
-        let (input_path, output_path) = (input.clone(), output.clone());
-        let work = tokio::task::spawn_blocking(move || annotate_file(&bundle, &input_path, &output_path));
-        let annotated = match tokio::time::timeout(self.time_limit, work).await {
-            Err(_) => {
-                Err(format!("annotation took longer than the {}-second limit", self.time_limit.as_secs()))
-            }
-            Ok(Err(_panicked)) => Err("the annotator failed unexpectedly on this file".to_owned()),
-            Ok(Ok(Err(AnnotateError::Input(e)))) => Err(e.to_string()),
-            Ok(Ok(Err(e))) => return Err(Err(AwsError::new("annotate", "annotator", e))),
-            Ok(Ok(Ok(summary))) => Ok(summary),
+        let annotated = match self.annotate(&input, &output).await {
+            Ok(annotated) => Ok(annotated),
+            Err(Annotation::Failed(reason)) => Err(reason),
+            Err(Annotation::Broken(e)) => return Err(Err(AwsError::new("annotate", "annotator", e))),
         };
         match annotated {
-            Ok(summary) => {
+            Ok((summary, took)) => {
                 tokio::fs::write(&log, summary.count_log())
                     .await
                     .map_err(|e| Err(AwsError::new("write log", "annotator", e)))?;
@@ -148,6 +153,7 @@ impl Annotator {
                     s3_results_bucket: self.results.name().to_owned(),
                     s3_key_result_file: result_key,
                     s3_key_log_file: log_key,
+                    summary: result_summary(&summary, took),
                 })
             }
             Err(reason) => {
@@ -159,6 +165,38 @@ impl Annotator {
                     .map_err(Err)?;
                 Err(Ok(Failure(reason)))
             }
+        }
+    }
+
+    /// Runs the engine on a blocking thread under the time limit; a pass over the limit is cancelled so
+    /// its thread is free again within milliseconds.
+    async fn annotate(&self, input: &Path, output: &Path) -> Result<(Summary, Duration), Annotation> {
+        let bundle = Arc::clone(&self.bundle);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let options = AnnotateOptions { cancel: Some(Arc::clone(&cancel)), ..AnnotateOptions::default() };
+        let (input, output) = (input.to_owned(), output.to_owned());
+        let skip = self.skip_annotation;
+        let work = tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            let summary = if skip {
+                std::fs::copy(&input, &output).map(|_| Summary::default()).map_err(AnnotateError::Output)
+            } else {
+                annotate_file(&bundle, &input, &output, &options)
+            };
+            summary.map(|summary| (summary, started.elapsed()))
+        });
+        match tokio::time::timeout(self.time_limit, work).await {
+            Err(_) => {
+                cancel.store(true, Ordering::Relaxed);
+                let limit = self.time_limit.as_secs();
+                Err(Annotation::Failed(format!("annotation took longer than the {limit}-second limit")))
+            }
+            Ok(Err(_panicked)) => {
+                Err(Annotation::Failed("the annotator failed unexpectedly on this file".to_owned()))
+            }
+            Ok(Ok(Err(AnnotateError::Input(e)))) => Err(Annotation::Failed(e.to_string())),
+            Ok(Ok(Err(e))) => Err(Annotation::Broken(e)),
+            Ok(Ok(Ok(done))) => Ok(done),
         }
     }
 
@@ -220,11 +258,32 @@ impl Annotator {
     }
 }
 
-fn annotate_file(bundle: &Bundle, input: &Path, output: &Path) -> Result<gas_engine::Summary, AnnotateError> {
+fn annotate_file(
+    bundle: &Bundle,
+    input: &Path,
+    output: &Path,
+    options: &AnnotateOptions,
+) -> Result<Summary, AnnotateError> {
     let mut reader = gas_engine::input::open(Some(input)).map_err(|e| AnnotateError::Input(e.into()))?.reader;
     let file = std::fs::File::create(output).map_err(AnnotateError::Output)?;
     let mut out = BufWriter::with_capacity(1 << 18, file);
-    gas_engine::annotate(bundle, &mut reader, &mut out, &AnnotateOptions::default(), &mut |_| {})
+    gas_engine::annotate(bundle, &mut reader, &mut out, options, &mut |_| {})
+}
+
+/// The counts the job page shows, from the engine's summary.
+fn result_summary(summary: &Summary, took: Duration) -> ResultSummary {
+    ResultSummary {
+        variants: summary.total,
+        known: summary.known,
+        regions: summary
+            .regions
+            .iter()
+            .map(|c| NamedCount { name: c.class.to_owned(), count: c.count })
+            .collect(),
+        tracks: summary.tracks.iter().map(|t| NamedCount { name: t.track.clone(), count: t.count }).collect(),
+        warnings: summary.warnings.clone(),
+        annotation_ms: u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
+    }
 }
 
 /// Free bytes on the file system that holds (or will hold) `path`, for an unprivileged process.

@@ -174,7 +174,7 @@ fn run_annotate(args: &AnnotateArgs) -> Result<(), String> {
     let bundle = Bundle::open(&args.bundle).map_err(|e| e.to_string())?;
     let mut input = input::open(args.input.as_deref()).map_err(|e| format!("cannot read the input: {e}"))?;
     let command_line = std::env::args().collect::<Vec<_>>().join(" ");
-    let options = AnnotateOptions { command_line };
+    let options = AnnotateOptions { command_line, ..AnnotateOptions::default() };
     let progress = progress_bar();
     let mut tick = |n: u64| {
         if let Some(bar) = &progress {

@@ -55,6 +55,7 @@ async fn run() -> Result<(), String> {
         min_free_bytes: config.min_free_bytes,
         publish_lease: config.publish_lease,
         failpoint: std::env::var("GAS_FAILPOINT").ok().filter(|f| !f.is_empty()),
+        skip_annotation: std::env::var("GAS_SKIP_ANNOTATION").is_ok_and(|v| v == "1"),
         aws,
     };
     Worker::new(queue, annotator, worker_config)

@@ -143,11 +143,12 @@ async fn spawn_annotator_with(
         publisher: publisher.clone(),
         bundle: Arc::new(Bundle::open(&crate::demo_bundle()).unwrap()),
         work_dir: std::env::temp_dir().join(format!("gas-annotator-{}-{name}", t.deployment.name())),
-        max_input_bytes: 1024 * 1024,
+        max_input_bytes: 4 * 1024 * 1024,
         time_limit: Duration::from_secs(60),
         min_free_bytes: 0,
         publish_lease: Duration::from_secs(2),
         failpoint: None,
+        skip_annotation: false,
     };
     adjust(&mut annotator);
     let queue = Queue::connect(&t.aws, &t.deployment, Topic::JobRequests).await.unwrap();
@@ -213,23 +214,112 @@ async fn a_free_users_job_completes_with_its_results_and_both_messages_once() {
     stack.stop().await;
 }
 
+/// What `gas-annotate` (the real binary) writes for `input` with the demo bundle: the VCF without its
+/// command-line provenance header, and the count log.
+fn gas_annotate_output(input: &std::path::Path) -> (String, String) {
+    let log = std::env::temp_dir().join(format!("gas-expected-{}.log", uuid::Uuid::new_v4()));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gas-annotate"))
+        .arg("annotate")
+        .arg("--bundle")
+        .arg(crate::demo_bundle())
+        .arg("--log")
+        .arg(&log)
+        .arg(input)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let vcf = String::from_utf8(output.stdout).unwrap();
+    let vcf: String =
+        vcf.split_inclusive('\n').filter(|l| !l.starts_with("##GAS_annotateCommand=")).collect();
+    let log_text = std::fs::read_to_string(&log).unwrap();
+    std::fs::remove_file(&log).unwrap();
+    (vcf, log_text)
+}
+
 #[tokio::test]
-async fn a_premium_users_job_is_not_archived() {
+async fn every_sample_file_completes_with_what_gas_annotate_writes() {
     let stack = Stack::start().await;
+    put_profile(&stack, "premium-user", Plan::Premium).await;
+    let files = [
+        ("free-user", "anntools/free_1.vcf"),
+        ("free-user", "anntools/free_2.vcf"),
+        ("premium-user", "anntools/premium_1.vcf"),
+        ("premium-user", "anntools/premium_2.vcf"),
+        ("premium-user", "anntools/premium_3.vcf"),
+        ("free-user", "anntools/test.vcf"),
+        ("free-user", "grch37/chr22.vcf.gz"),
+    ];
+    let mut jobs = Vec::new();
+    for (user, file) in files {
+        let path = crate::testdata(file);
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        jobs.push((stack.submit(user, &name, std::fs::read(&path).unwrap()).await, user, path));
+    }
+
+    for (job_id, user, path) in &jobs {
+        let job = stack.ended(job_id).await;
+        let file = path.display();
+        assert_eq!(job.job_status, JobStatus::Completed, "{file}: {:?}", job.failure_reason);
+        assert_eq!(job.user_id.as_str(), *user);
+        assert!(job.start_time.is_some() && job.complete_time >= job.start_time, "{file}");
+        let results = Bucket::new(&stack.t.aws, job.s3_results_bucket.clone().unwrap());
+        let vcf = results.get_bytes(job.s3_key_result_file.as_deref().unwrap()).await.unwrap().unwrap();
+        let log = results.get_bytes(job.s3_key_log_file.as_deref().unwrap()).await.unwrap().unwrap();
+        let (expected_vcf, expected_log) = gas_annotate_output(path);
+        assert!(String::from_utf8(vcf).unwrap() == expected_vcf, "{file}: the result differs");
+        assert_eq!(String::from_utf8(log).unwrap(), expected_log, "{file}");
+
+        // The row's summary says what the count log says.
+        let summary = job.summary.clone().unwrap();
+        assert!(expected_log.contains(&format!("Total: {}\n", summary.variants)), "{file}");
+        assert!(expected_log.contains(&format!("In dbSNP: {} (", summary.known)), "{file}");
+        for region in &summary.regions {
+            assert!(expected_log.contains(&format!("    {}: {}\n", region.name, region.count)), "{file}");
+        }
+        assert_eq!(summary.regions.iter().map(|r| r.count).sum::<u64>(), summary.variants, "{file}");
+    }
+    let chr22 = stack.annotations.get(&jobs[6].0).await.unwrap().unwrap().summary.unwrap();
+    assert_eq!(
+        (chr22.variants, chr22.regions[0].name.as_str(), chr22.regions[0].count),
+        (10_376, "CDS", 1015)
+    );
+
+    let mut published: Vec<JobId> =
+        stack.drain::<JobResult>(Topic::JobResults).await.iter().map(|r| r.job_id).collect();
+    published.sort();
+    let mut all: Vec<JobId> = jobs.iter().map(|j| j.0).collect();
+    all.sort();
+    assert_eq!(published, all, "one results message per job");
+    let mut archived: Vec<JobId> =
+        stack.drain::<ArchiveRequest>(Topic::Archive).await.iter().map(|r| r.job_id).collect();
+    archived.sort();
+    let mut free: Vec<JobId> = jobs.iter().filter(|j| j.1 == "free-user").map(|j| j.0).collect();
+    free.sort();
+    assert_eq!(archived, free, "archive messages for the free user's jobs only");
+    stack.stop().await;
+}
+
+async fn put_profile(stack: &Stack, user: &str, plan: Plan) {
     let profiles = ProfilesTable::new(&stack.t.aws, stack.t.deployment.profiles_table());
     let now = Timestamp::now();
     profiles
         .put(&Profile {
-            user_id: "premium-user".parse().unwrap(),
+            user_id: user.parse().unwrap(),
             name: "P".into(),
             email: "p@example.org".into(),
             institution: "X".into(),
-            plan: Plan::Premium,
+            plan,
             created: now,
             updated: now,
         })
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_premium_users_job_is_not_archived() {
+    let stack = Stack::start().await;
+    put_profile(&stack, "premium-user", Plan::Premium).await;
     let job_id = stack
         .submit("premium-user", "test.vcf", std::fs::read(crate::testdata("anntools/test.vcf")).unwrap())
         .await;
@@ -250,7 +340,7 @@ async fn bad_inputs_fail_the_job_with_a_reason_the_user_can_read() {
             Vec::new(),
             "line 1: the file is empty; expected a VCF file starting with ##fileformat=VCFv…",
         ),
-        ("big.vcf", vec![b'#'; 2 * 1024 * 1024], "the file is larger than the 1 MB limit"),
+        ("big.vcf", vec![b'#'; 5 * 1024 * 1024], "the file is larger than the 4 MB limit"),
     ];
     for (name, content, reason) in cases {
         let job_id = stack.submit("careless-user", name, content).await;

@@ -1,7 +1,7 @@
 //! The annotations table: one row per job.
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
-use gas_core::{Job, JobId, JobStatus, Timestamp, UserId};
+use gas_core::{Job, JobId, JobStatus, ResultSummary, Timestamp, UserId};
 
 use crate::Aws;
 use crate::error::{AwsError, Context};
@@ -88,8 +88,15 @@ pub enum Claim {
 /// How an attempt ends a job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finish {
-    Completed { s3_results_bucket: String, s3_key_result_file: String, s3_key_log_file: String },
-    Failed { reason: String },
+    Completed {
+        s3_results_bucket: String,
+        s3_key_result_file: String,
+        s3_key_log_file: String,
+        summary: ResultSummary,
+    },
+    Failed {
+        reason: String,
+    },
 }
 
 impl AnnotationsTable {
@@ -162,10 +169,16 @@ impl AnnotationsTable {
             .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
             .expression_attribute_values(":lease", AttributeValue::N(lease_until.to_string()));
         update = match finish {
-            Finish::Completed { s3_results_bucket, s3_key_result_file, s3_key_log_file } => update
+            Finish::Completed { s3_results_bucket, s3_key_result_file, s3_key_log_file, summary } => update
                 .update_expression(
                     "SET job_status = :status, complete_time = :now, publish_lease_until = :lease, \
-                     s3_results_bucket = :bucket, s3_key_result_file = :result, s3_key_log_file = :log",
+                     s3_results_bucket = :bucket, s3_key_result_file = :result, s3_key_log_file = :log, \
+                     summary = :summary",
+                )
+                .expression_attribute_values(
+                    ":summary",
+                    serde_dynamo::to_attribute_value(summary)
+                        .map_err(|e| AwsError::new("write summary", &self.name, e))?,
                 )
                 .expression_attribute_values(
                     ":status",

@@ -145,6 +145,9 @@ pub struct Job {
     pub s3_key_log_file: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complete_time: Option<Timestamp>,
+    /// What a COMPLETED job found, for the job page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<ResultSummary>,
     /// The attempt (fencing token) that holds the job while RUNNING; every later write of that attempt is
     /// conditional on it, so a stalled attempt that wakes up cannot overwrite a newer one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -189,6 +192,7 @@ impl Job {
             s3_key_result_file: None,
             s3_key_log_file: None,
             complete_time: None,
+            summary: None,
             attempt_id: None,
             start_time: None,
             failure_reason: None,
@@ -226,4 +230,27 @@ mod tests {
         assert_eq!(id.to_string().parse::<JobId>().unwrap(), id);
         assert!("not-a-uuid".parse::<JobId>().is_err());
     }
+}
+
+/// The counts a completed job's page shows (the count log has the same numbers as text).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultSummary {
+    /// Variant records in the file.
+    pub variants: u64,
+    /// Records with an allele in the known-variants set (dbSNP rsIDs in the standard bundle).
+    pub known: u64,
+    /// Records by their most severe region class, in severity order, `intergenic` last.
+    pub regions: Vec<NamedCount>,
+    /// Records inside each of the bundle's tracks (e.g. CpG islands).
+    pub tracks: Vec<NamedCount>,
+    /// Warnings the user should read, e.g. an assembly other than the bundle's.
+    pub warnings: Vec<String>,
+    /// How long the annotation itself took, without the transfers around it.
+    pub annotation_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedCount {
+    pub name: String,
+    pub count: u64,
 }

@@ -13,7 +13,7 @@ pub mod telemetry;
 pub mod time;
 pub mod topic;
 
-pub use job::{Job, JobId, JobStatus, UserId};
+pub use job::{Job, JobId, JobStatus, NamedCount, ResultSummary, UserId};
 pub use profile::{Plan, Profile};
 pub use secret::Secret;
 pub use time::Timestamp;

@@ -2,6 +2,8 @@
 //! untouched except ID (known rsIDs added) and INFO (our fields appended).
 
 use std::io::{self, BufRead, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::alleles::{left_align, normalize};
 use crate::bundle::Bundle;
@@ -16,6 +18,9 @@ use crate::vcf::{AltAllele, Header, VcfError, header_trim, parse_record, read_he
 pub struct AnnotateOptions {
     /// Recorded in the output header for provenance.
     pub command_line: String,
+    /// Set by another thread to stop the pass early (a time limit ran out); checked every 65,536
+    /// records, so a stopped pass ends within milliseconds and frees its thread.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +32,8 @@ pub enum AnnotateError {
     Output(io::Error),
     #[error("cannot read the annotation bundle: {0}")]
     Bundle(io::Error),
+    #[error("the annotation was cancelled")]
+    Cancelled,
 }
 
 /// Annotates `input` into `output`. `progress` is called every 65,536 records with the count so far.
@@ -62,6 +69,9 @@ pub fn annotate(
         pass.annotate_line(&line, n, &mut out, &mut summary)?;
         output.write_all(&out).map_err(AnnotateError::Output)?;
         if summary.total & 0xffff == 0 {
+            if options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                return Err(AnnotateError::Cancelled);
+            }
             progress(summary.total);
         }
     }

@@ -79,10 +79,19 @@ async fn a_job_is_claimed_once_and_only_its_current_attempt_can_finish_it() {
 
     // The message came back (attempt 1 presumed dead): attempt 3 takes over and fences attempt 1 out.
     assert!(matches!(table.claim(&job.job_id, "attempt-3", at, true).await.unwrap(), Claim::Claimed(_)));
+    let summary = gas_core::ResultSummary {
+        variants: 2788,
+        known: 1021,
+        regions: vec![gas_core::NamedCount { name: "CDS".into(), count: 40 }],
+        tracks: vec![],
+        warnings: vec!["the file declares NCBI36".into()],
+        annotation_ms: 12,
+    };
     let completed = Finish::Completed {
         s3_results_bucket: "results".into(),
         s3_key_result_file: "k.annot.vcf".into(),
         s3_key_log_file: "k.count.log".into(),
+        summary: summary.clone(),
     };
     assert!(
         !table.finish(&job.job_id, "attempt-1", &completed, at, at).await.unwrap(),
@@ -93,6 +102,7 @@ async fn a_job_is_claimed_once_and_only_its_current_attempt_can_finish_it() {
     assert_eq!(done.job_status, JobStatus::Completed);
     assert_eq!(done.s3_key_result_file.as_deref(), Some("k.annot.vcf"));
     assert_eq!(done.complete_time, Some(at));
+    assert_eq!(done.summary, Some(summary), "the summary survives the round trip through DynamoDB");
 
     // Final is final: no claim, no second finish.
     assert!(matches!(table.claim(&job.job_id, "attempt-4", at, true).await.unwrap(), Claim::Final(_)));

@@ -56,3 +56,27 @@ fn gzip_is_recognised_by_content() {
     let err = run(demo_bundle(), &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff, 1, 2, 3]).unwrap_err();
     assert!(err.to_string().starts_with("cannot read the input"), "{err}");
 }
+
+#[test]
+fn a_cancelled_pass_stops_within_65536_records() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let mut input = String::from(HEADER);
+    for pos in 1..=200_000 {
+        input.push_str(&format!("chr22\t{}\t.\tA\tC\t.\t.\t.\n", 16_000_000 + pos));
+    }
+    let mut reader =
+        gas_engine::input::from_reader(Box::new(std::io::Cursor::new(input.into_bytes()))).unwrap().reader;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let options = gas_engine::AnnotateOptions { cancel: Some(Arc::clone(&cancel)), ..Default::default() };
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    let result = gas_engine::annotate(demo_bundle(), &mut reader, &mut out, &options, &mut |n| {
+        seen.push(n);
+        // Another thread's time limit runs out after the first progress report.
+        cancel.store(true, Ordering::Relaxed);
+    });
+    assert!(matches!(result, Err(gas_engine::AnnotateError::Cancelled)), "{result:?}");
+    assert_eq!(seen, [65_536], "stopped at the next check, not at the end of the file");
+}
