@@ -2,6 +2,7 @@
 
 mod bundle_source;
 mod crash;
+mod faults;
 mod pipeline;
 
 use std::io::Read;

@@ -30,7 +30,7 @@ impl Stack {
 
     /// A provisioned deployment with no annotator running.
     /// A deployment with one annotator whose settings `adjust` changes.
-    async fn start_with(adjust: impl FnOnce(&mut Annotator)) -> Self {
+    pub(crate) async fn start_with(adjust: impl FnOnce(&mut Annotator)) -> Self {
         let mut stack = Self::without_annotator().await;
         let (stop, worker) = spawn_annotator_with(&stack.t, "a", adjust).await;
         (stack.stop, stack.worker) = (Some(stop), Some(worker));
