@@ -1,16 +1,13 @@
 //! Transient AWS faults the local cloud cannot produce (throttling), injected into otherwise real calls:
 //! a job is retried through SQS, never failed, until its last allowed delivery.
 
-use std::time::Duration;
-
 use aws_sdk_s3::error::ErrorMetadata;
 use aws_sdk_s3::operation::get_object::GetObjectError;
 use aws_sdk_s3::operation::put_object::PutObjectError;
 use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, mock};
-use gas_aws::{Bucket, Queue};
+use gas_aws::Bucket;
 use gas_core::messages::JobResult;
 use gas_core::{JobStatus, Topic};
-use gas_testkit::eventually;
 
 use crate::pipeline::{Stack, expected_output};
 
@@ -73,12 +70,7 @@ async fn a_download_throttled_on_every_delivery_fails_the_job_on_its_last_one() 
     assert_eq!(job.failure_reason.as_deref(), Some("the job could not be processed; please resubmit it"));
     // 3 deliveries (the queue's max receive count) of 3 SDK attempts each.
     assert_eq!(rule.num_calls(), 9);
-    let dlq =
-        Queue::connect_dead_letter(&stack.t.aws, &stack.t.deployment, Topic::JobRequests).await.unwrap();
-    eventually(Duration::from_secs(30), "the request in the dead-letter queue", || async {
-        (dlq.depth().await.unwrap().0 == 1).then_some(())
-    })
-    .await;
+    stack.dead_letters(1).await;
     let results: Vec<JobResult> = stack.drain(Topic::JobResults).await;
     assert_eq!(results.iter().map(|r| r.job_status).collect::<Vec<_>>(), [JobStatus::Failed]);
     stack.stop().await;

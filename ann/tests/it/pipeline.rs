@@ -85,6 +85,16 @@ impl Stack {
         .await
     }
 
+    /// Waits until `n` job requests are in the dead-letter queue.
+    pub async fn dead_letters(&self, n: u64) {
+        let dlq =
+            Queue::connect_dead_letter(&self.t.aws, &self.t.deployment, Topic::JobRequests).await.unwrap();
+        eventually(Duration::from_secs(40), "the requests in the dead-letter queue", || async {
+            (dlq.depth().await.unwrap().0 == n).then_some(())
+        })
+        .await;
+    }
+
     /// Every message waiting on `topic`'s queue, parsed.
     pub async fn drain<M: serde::de::DeserializeOwned>(&self, topic: Topic) -> Vec<M> {
         let queue = Queue::connect(&self.t.aws, &self.t.deployment, topic).await.unwrap();
@@ -419,12 +429,7 @@ async fn a_job_that_keeps_failing_for_lack_of_disk_ends_failed_on_its_last_deliv
     let job = stack.ended(&job_id).await;
     assert_eq!(job.job_status, JobStatus::Failed);
     assert_eq!(job.failure_reason.as_deref(), Some("the job could not be processed; please resubmit it"));
-    let dlq =
-        Queue::connect_dead_letter(&stack.t.aws, &stack.t.deployment, Topic::JobRequests).await.unwrap();
-    eventually(Duration::from_secs(30), "the request in the dead-letter queue", || async {
-        (dlq.depth().await.unwrap().0 == 1).then_some(())
-    })
-    .await;
+    stack.dead_letters(1).await;
     let results: Vec<JobResult> = stack.drain(Topic::JobResults).await;
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].job_status, JobStatus::Failed);
@@ -445,12 +450,7 @@ async fn a_missing_input_fails_and_garbage_requests_go_to_the_dead_letter_queue(
         Some("the uploaded file was not found; please upload it again")
     );
 
-    let dlq =
-        Queue::connect_dead_letter(&stack.t.aws, &stack.t.deployment, Topic::JobRequests).await.unwrap();
-    eventually(Duration::from_secs(40), "the garbage request in the dead-letter queue", || async {
-        (dlq.depth().await.unwrap().0 == 1).then_some(())
-    })
-    .await;
+    stack.dead_letters(1).await;
     // The annotator is still at work.
     let next = stack
         .submit("forgetful-user", "test.vcf", std::fs::read(crate::testdata("anntools/test.vcf")).unwrap())
