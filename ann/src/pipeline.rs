@@ -106,29 +106,23 @@ impl Annotator {
     async fn run(&self, job: &Job, dir: &Path) -> Result<Finish, Result<Failure, AwsError>> {
         let inputs = Bucket::new(&self.aws, &job.s3_inputs_bucket);
         let fail = |reason: &str| Err(Ok(Failure(reason.to_owned())));
-        match inputs.size_of(&job.s3_key_input_file).await.map_err(Err)? {
-            None => return fail("the uploaded file was not found; please upload it again"),
-            Some(size) if size > self.max_input_bytes => {
-                return fail(&format!(
-                    "the file is larger than the {} MB limit",
-                    self.max_input_bytes / (1024 * 1024)
-                ));
-            }
-            Some(size) => {
-                let free = free_bytes(&self.work_dir).unwrap_or(u64::MAX);
-                if free < size.saturating_add(self.min_free_bytes) {
-                    let why = format!("only {} MB free in the work directory", free / (1024 * 1024));
-                    return Err(Err(AwsError::new("reserve disk space", "annotator", why)));
-                }
-            }
+        let Some(download) = inputs.open(&job.s3_key_input_file).await.map_err(Err)? else {
+            return fail("the uploaded file was not found; please upload it again");
+        };
+        if download.size > self.max_input_bytes {
+            let limit_mb = self.max_input_bytes / (1024 * 1024);
+            return fail(&format!("the file is larger than the {limit_mb} MB limit"));
+        }
+        let free = free_bytes(&self.work_dir).unwrap_or(u64::MAX);
+        if free < download.size.saturating_add(self.min_free_bytes) {
+            let why = format!("only {} MB free in the work directory", free / (1024 * 1024));
+            return Err(Err(AwsError::new("reserve disk space", "annotator", why)));
         }
         tokio::fs::create_dir_all(dir)
             .await
             .map_err(|e| Err(AwsError::new("create work dir", "annotator", e)))?;
         let (input, output, log) = (dir.join("input"), dir.join("result.vcf"), dir.join("count.log"));
-        if inputs.download_to_file(&job.s3_key_input_file, &input).await.map_err(Err)?.is_none() {
-            return fail("the uploaded file was not found; please upload it again");
-        }
+        download.save_to(&input).await.map_err(Err)?;
         let result_key = keys::result_key(&job.s3_key_input_file);
         let log_key = keys::log_key(&job.s3_key_input_file);
 
@@ -216,12 +210,13 @@ impl Annotator {
     /// Records the final status (if this attempt still holds the job) and publishes the results.
     async fn end(&self, job: &Job, attempt: &str, finish: &Finish) -> Result<(), HandlerError> {
         let now = Timestamp::now();
-        if !self.annotations.finish(&job.job_id, attempt, finish, now, self.lease_end(now)).await? {
+        let Some(ended) =
+            self.annotations.finish(&job.job_id, attempt, finish, now, self.lease_end(now)).await?
+        else {
             tracing::warn!(job_id = %job.job_id, attempt, "another attempt took the job over; this one stops");
             return Ok(());
-        }
+        };
         self.failpoint("finished");
-        let ended = self.annotations.get(&job.job_id).await?.ok_or("the job row disappeared")?;
         tracing::info!(job_id = %job.job_id, status = %ended.job_status, "job ended");
         self.publish_results(&ended).await?;
         Ok(())

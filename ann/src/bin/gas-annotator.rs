@@ -58,8 +58,10 @@ async fn run() -> Result<(), String> {
         skip_annotation: std::env::var("GAS_SKIP_ANNOTATION").is_ok_and(|v| v == "1"),
         aws,
     };
-    Worker::new(queue, annotator, worker_config)
-        .run(shutdown_signal())
-        .await
-        .map_err(|e| Chain(&e).to_string())
+    let requests = Arc::clone(&annotator.aws.requests);
+    let stopped = Worker::new(queue, annotator, worker_config).run(shutdown_signal()).await;
+    // What this process cost in AWS calls (`gas-admin loadgen` reads it from the JSON log).
+    let counts = serde_json::to_string(&requests.snapshot()).unwrap_or_default();
+    tracing::info!(aws_requests = %counts, total = requests.total(), "annotator stopped");
+    stopped.map_err(|e| Chain(&e).to_string())
 }

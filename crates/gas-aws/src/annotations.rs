@@ -145,7 +145,7 @@ impl AnnotationsTable {
     }
 
     /// Ends the job as `finish` says, only if `attempt_id` still holds it, taking the publish lease until
-    /// `lease_until`. Returns whether it did: `false` means a newer attempt took the job over, and this
+    /// `lease_until`. Returns the ended row, or `None` when a newer attempt took the job over and this
     /// one must not publish anything.
     pub async fn finish(
         &self,
@@ -154,7 +154,7 @@ impl AnnotationsTable {
         finish: &Finish,
         now: Timestamp,
         lease_until: Timestamp,
-    ) -> Result<bool, AwsError> {
+    ) -> Result<Option<Job>, AwsError> {
         let mut update = self
             .client
             .update_item()
@@ -198,7 +198,13 @@ impl AnnotationsTable {
                 )
                 .expression_attribute_values(":reason", AttributeValue::S(reason.clone())),
         };
-        condition_met(update.send().await, "UpdateItem", &self.name)
+        match update.return_values(ReturnValue::AllNew).send().await {
+            Ok(output) => Ok(Some(from_item(&self.name, output.attributes.unwrap_or_default())?)),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+                Ok(None)
+            }
+            Err(e) => Err(e).context("UpdateItem", &self.name),
+        }
     }
 }
 

@@ -44,17 +44,24 @@ impl Bucket {
     /// Streams the object into `path` (created or truncated). Returns the number of bytes written, or
     /// `None` when the object does not exist.
     pub async fn download_to_file(&self, key: &str, path: &Path) -> Result<Option<u64>, AwsError> {
-        let object = match self.client.get_object().bucket(&self.name).key(key).send().await {
-            Ok(object) => object,
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => return Ok(None),
-            Err(e) => return Err(e).context("GetObject", &self.resource(key)),
-        };
-        let io_error = |e: std::io::Error| AwsError::new("GetObject to file", self.resource(key), e);
-        let mut file = tokio::fs::File::create(path).await.map_err(io_error)?;
-        let mut body = object.body.into_async_read();
-        let written = tokio::io::copy(&mut body, &mut file).await.map_err(io_error)?;
-        file.flush().await.map_err(io_error)?;
-        Ok(Some(written))
+        match self.open(key).await? {
+            Some(download) => download.save_to(path).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Starts reading the object: its size is known before any of its body is read, so a caller can
+    /// refuse it (too large, no room) at the cost of one request. `None` when it does not exist.
+    pub async fn open(&self, key: &str) -> Result<Option<Download>, AwsError> {
+        match self.client.get_object().bucket(&self.name).key(key).send().await {
+            Ok(object) => Ok(Some(Download {
+                size: object.content_length.and_then(|n| u64::try_from(n).ok()).unwrap_or_default(),
+                body: object.body,
+                resource: self.resource(key),
+            })),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => Ok(None),
+            Err(e) => Err(e).context("GetObject", &self.resource(key)),
+        }
     }
 
     /// Uploads the file at `path`: in one request when it is small, in parts otherwise.
@@ -175,16 +182,25 @@ impl Bucket {
         Ok(Some(bytes.to_vec()))
     }
 
-    /// The object's size, or `None` when it does not exist.
-    pub async fn size_of(&self, key: &str) -> Result<Option<u64>, AwsError> {
-        match self.client.head_object().bucket(&self.name).key(key).send().await {
-            Ok(head) => Ok(Some(head.content_length.unwrap_or_default().try_into().unwrap_or_default())),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(None),
-            Err(e) => Err(e).context("HeadObject", &self.resource(key)),
-        }
-    }
-
     fn resource(&self, key: &str) -> String {
         format!("s3://{}/{key}", self.name)
+    }
+}
+
+/// An object being read (see [`Bucket::open`]); dropping it abandons the rest of the body.
+pub struct Download {
+    pub size: u64,
+    body: ByteStream,
+    resource: String,
+}
+
+impl Download {
+    /// Streams the body into `path` (created or truncated); returns the bytes written.
+    pub async fn save_to(self, path: &Path) -> Result<u64, AwsError> {
+        let io_error = |e: std::io::Error| AwsError::new("GetObject to file", self.resource.clone(), e);
+        let mut file = tokio::fs::File::create(path).await.map_err(io_error)?;
+        let written = tokio::io::copy(&mut self.body.into_async_read(), &mut file).await.map_err(io_error)?;
+        file.flush().await.map_err(io_error)?;
+        Ok(written)
     }
 }

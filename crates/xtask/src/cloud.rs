@@ -12,6 +12,7 @@ use crate::supervisor::{Supervisor, requested, stop_requested};
 
 pub struct Moto {
     pub endpoint: String,
+    pub pid: u32,
 }
 
 impl Moto {
@@ -24,7 +25,7 @@ impl Moto {
         let log_path = logs.join("moto.log");
         let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
         let stderr = log.try_clone().map_err(|e| e.to_string())?;
-        supervisor.spawn(
+        let pid = supervisor.spawn(
             "moto",
             Command::new(venv_bin("moto_server"))
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
@@ -36,7 +37,7 @@ impl Moto {
         if !wait_ok(addr, "/moto-api/", Duration::from_secs(60)) {
             return Err(format!("moto did not answer on {addr} within 60 s; see {}", log_path.display()));
         }
-        Ok(Self { endpoint: format!("http://{addr}") })
+        Ok(Self { endpoint: format!("http://{addr}"), pid })
     }
 
     /// The variables that point the AWS SDK (ours and any other) at the stand-in.

@@ -36,8 +36,12 @@ enum Command {
         #[arg(last = true)]
         args: Vec<String>,
     },
-    /// Benchmark gas-annotate against bcftools on generated files (release build; not part of `test`).
-    Bench,
+    /// Benchmarks against their peers (release builds; not part of `test`): the engine against bcftools,
+    /// the annotator pipeline under load. Both unless one is named.
+    Bench {
+        #[arg(value_enum)]
+        which: Option<bench::Which>,
+    },
     /// Run only the local AWS stand-in, printing the variables that point tools and tests at it.
     Moto,
     /// Install what is missing (the Python venv with moto, the demo annotation bundle) and nothing else.
@@ -49,7 +53,7 @@ fn main() -> ExitCode {
         Command::Dev { no_build } => dev::run(no_build),
         Command::Test { args } => test::run(&args),
         Command::Moto => cloud::run_alone(),
-        Command::Bench => bench::run(),
+        Command::Bench { which } => bench::run(which),
         Command::Setup => setup::ensure_all(),
     };
     match result {

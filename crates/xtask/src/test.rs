@@ -8,7 +8,7 @@ use crate::setup::{ensure_moto, run_step};
 use crate::supervisor::Supervisor;
 
 pub fn run(extra: &[String]) -> Result<ExitCode, String> {
-    let testdata = testdata()?;
+    let testdata = crate::env::testdata()?;
     ensure_moto()?;
     let cargo = || {
         let mut command = Command::new(env!("CARGO"));
@@ -39,17 +39,4 @@ pub fn run(extra: &[String]) -> Result<ExitCode, String> {
         println!("xtask: all checks passed");
         ExitCode::SUCCESS
     })
-}
-
-/// The shared real-data test files: `GAS_TESTDATA`, else `../shared/testdata` beside the repository.
-fn testdata() -> Result<std::path::PathBuf, String> {
-    let dir = std::env::var_os("GAS_TESTDATA")
-        .map_or_else(|| root().join("../shared/testdata"), std::path::PathBuf::from);
-    match dir.canonicalize() {
-        Ok(dir) if dir.join("grch37/chr22.vcf.gz").exists() => Ok(dir),
-        _ => Err(format!(
-            "the shared test data is not at {}: put it there (../shared/testdata beside the repository) or set GAS_TESTDATA",
-            dir.display()
-        )),
-    }
 }

@@ -15,7 +15,9 @@ async fn large_files_upload_in_parts_and_download_intact() {
     std::fs::write(&upload, &content).unwrap();
 
     bucket.upload_file("u/j~big.annot.vcf", &upload, "text/plain").await.unwrap();
-    assert_eq!(bucket.size_of("u/j~big.annot.vcf").await.unwrap(), Some(content.len() as u64));
+    let opened = bucket.open("u/j~big.annot.vcf").await.unwrap().unwrap();
+    assert_eq!(opened.size, content.len() as u64, "the size is known before the body is read");
+    drop(opened);
     let head = t.aws.s3.head_object().bucket(bucket.name()).key("u/j~big.annot.vcf").send().await.unwrap();
     assert!(head.e_tag().unwrap().ends_with("-3\""), "multipart ETag expected, got {:?}", head.e_tag());
 
@@ -25,7 +27,7 @@ async fn large_files_upload_in_parts_and_download_intact() {
     assert!(std::fs::read(&download).unwrap() == content, "downloaded bytes differ");
 
     assert_eq!(bucket.download_to_file("u/j~missing.vcf", &download).await.unwrap(), None);
-    assert_eq!(bucket.size_of("u/j~missing.vcf").await.unwrap(), None);
+    assert!(bucket.open("u/j~missing.vcf").await.unwrap().is_none());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -40,4 +42,21 @@ async fn small_files_go_up_in_one_request() {
     let head = t.aws.s3.head_object().bucket(bucket.name()).key("u/j~x.count.log").send().await.unwrap();
     assert_eq!(head.content_type(), Some("text/plain"));
     std::fs::remove_file(&path).unwrap();
+}
+
+#[tokio::test]
+async fn every_request_is_counted_by_operation() {
+    let t = TestDeployment::new(fast_queues(5, 30)).await;
+    let aws = gas_aws::Aws::new(t.aws.sdk.clone());
+    let bucket = Bucket::new(&aws, t.deployment.results_bucket());
+    bucket.put_bytes("u/j~c.count.log", b"Total: 1\n".to_vec(), "text/plain").await.unwrap();
+    bucket.get_bytes("u/j~c.count.log").await.unwrap();
+    bucket.get_bytes("u/j~absent.log").await.unwrap();
+    let table = gas_aws::AnnotationsTable::new(&aws, t.deployment.annotations_table());
+    table.get(&gas_core::JobId::new()).await.unwrap();
+
+    let counts: Vec<(String, u64)> = aws.requests.snapshot().into_iter().collect();
+    let expected = [("DynamoDB.GetItem", 1), ("S3.GetObject", 2), ("S3.PutObject", 1)];
+    assert_eq!(counts, expected.map(|(op, n)| (op.to_owned(), n)));
+    assert_eq!(aws.requests.total(), 4);
 }

@@ -94,11 +94,11 @@ async fn a_job_is_claimed_once_and_only_its_current_attempt_can_finish_it() {
         summary: summary.clone(),
     };
     assert!(
-        !table.finish(&job.job_id, "attempt-1", &completed, at, at).await.unwrap(),
+        table.finish(&job.job_id, "attempt-1", &completed, at, at).await.unwrap().is_none(),
         "a fenced attempt finished the job"
     );
-    assert!(table.finish(&job.job_id, "attempt-3", &completed, at, at).await.unwrap());
-    let done = table.get(&job.job_id).await.unwrap().unwrap();
+    let done = table.finish(&job.job_id, "attempt-3", &completed, at, at).await.unwrap().unwrap();
+    assert_eq!(table.get(&job.job_id).await.unwrap().unwrap(), done, "the returned row is the stored one");
     assert_eq!(done.job_status, JobStatus::Completed);
     assert_eq!(done.s3_key_result_file.as_deref(), Some("k.annot.vcf"));
     assert_eq!(done.complete_time, Some(at));
@@ -107,7 +107,7 @@ async fn a_job_is_claimed_once_and_only_its_current_attempt_can_finish_it() {
     // Final is final: no claim, no second finish.
     assert!(matches!(table.claim(&job.job_id, "attempt-4", at, true).await.unwrap(), Claim::Final(_)));
     let failed = Finish::Failed { reason: "line 3: REF contains 'Z'".into() };
-    assert!(!table.finish(&job.job_id, "attempt-3", &failed, at, at).await.unwrap());
+    assert!(table.finish(&job.job_id, "attempt-3", &failed, at, at).await.unwrap().is_none());
     assert_eq!(table.claim(&JobId::new(), "attempt-5", at, false).await.unwrap(), Claim::Missing);
 }
 
@@ -122,7 +122,7 @@ async fn a_failed_job_keeps_a_reason_its_owner_can_read() {
     let at = Timestamp::from_unix_seconds(1_700_000_020);
     assert!(matches!(table.claim(&job.job_id, "a", at, false).await.unwrap(), Claim::Claimed(_)));
     let failed = Finish::Failed { reason: "line 12: REF contains 'Z'".into() };
-    assert!(table.finish(&job.job_id, "a", &failed, at, at).await.unwrap());
+    assert!(table.finish(&job.job_id, "a", &failed, at, at).await.unwrap().is_some());
     let row = table.get(&job.job_id).await.unwrap().unwrap();
     assert_eq!(row.job_status, gas_core::JobStatus::Failed);
     assert_eq!(row.failure_reason.as_deref(), Some("line 12: REF contains 'Z'"));

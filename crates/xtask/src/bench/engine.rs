@@ -1,4 +1,4 @@
-//! `cargo xtask bench`: gas-annotate against `bcftools annotate -c ID` on the same deterministic,
+//! `cargo xtask bench engine`: gas-annotate against `bcftools annotate -c ID` on the same deterministic,
 //! generated files, in the same run. Prints wall time, variants/s, peak RSS and the ratio.
 //!
 //! The files (in `.gas/bench/`): a 50 Mb synthetic genome (5 contigs, FASTA) with 2,000 Ensembl-style
@@ -9,10 +9,10 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::env::{root, state_dir, target_dir};
+use crate::env::{binary_in, state_dir};
 use crate::setup::{apt_install, run_step};
 
 const CONTIGS: u32 = 5;
@@ -44,7 +44,7 @@ fn io(e: std::io::Error) -> String {
     e.to_string()
 }
 
-pub fn run() -> Result<ExitCode, String> {
+pub fn run() -> Result<(), String> {
     let dir = state_dir().join("bench");
     std::fs::create_dir_all(&dir).map_err(io)?;
     if Command::new("bcftools").arg("--version").output().is_err()
@@ -52,19 +52,8 @@ pub fn run() -> Result<ExitCode, String> {
     {
         apt_install(&["bcftools", "tabix"])?;
     }
-    run_step(
-        Command::new(env!("CARGO")).current_dir(root()).args([
-            "build",
-            "--release",
-            "--quiet",
-            "-p",
-            "gas-ann",
-            "--bin",
-            "gas-annotate",
-        ]),
-        "building gas-annotate (release)",
-    )?;
-    let gas = target_dir().join("release/gas-annotate");
+    super::build_release(&[("gas-ann", "gas-annotate")])?;
+    let gas = binary_in("release", "gas-annotate");
 
     if !dir.join("done").exists() {
         println!("xtask: generating the benchmark files (deterministic)");
@@ -164,7 +153,7 @@ pub fn run() -> Result<ExitCode, String> {
     }
     let same_ids = compare_ids(&dir.join("gas_5M.vcf"), &dir.join("bcftools_5M.vcf"))?;
     println!("records whose ID column agrees with bcftools at 5M: {same_ids}");
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn group(n: u64) -> String {
