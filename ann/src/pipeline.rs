@@ -34,7 +34,8 @@ pub struct Annotator {
     pub min_free_bytes: u64,
     /// How long the attempt that ended a job has to publish its messages before a redelivery may.
     pub publish_lease: Duration,
-    /// Test-only: the step at which the process aborts (`GAS_FAILPOINT`), to prove crash safety.
+    /// Test-only: the step at which the process aborts (`GAS_FAILPOINT`), to prove crash safety, or
+    /// `engine-panic` to make every annotation pass panic.
     pub failpoint: Option<String>,
     /// Benchmark-only: copy the input as the result instead of annotating, so `gas-admin loadgen` can
     /// measure the pipeline around the engine (`GAS_SKIP_ANNOTATION=1`).
@@ -170,7 +171,9 @@ impl Annotator {
         let options = AnnotateOptions { cancel: Some(Arc::clone(&cancel)), ..AnnotateOptions::default() };
         let (input, output) = (input.to_owned(), output.to_owned());
         let skip = self.skip_annotation;
+        let panic = self.failpoint.as_deref() == Some("engine-panic");
         let work = tokio::task::spawn_blocking(move || {
+            assert!(!panic, "failpoint engine-panic");
             let started = Instant::now();
             let summary = if skip {
                 std::fs::copy(&input, &output).map(|_| Summary::default()).map_err(AnnotateError::Output)

@@ -419,6 +419,22 @@ async fn a_job_over_the_time_limit_fails_with_that_reason() {
 }
 
 #[tokio::test]
+async fn an_engine_panic_fails_the_job_and_the_worker_goes_on() {
+    let stack = Stack::start_with(|a| a.failpoint = Some("engine-panic".into())).await;
+    let input = std::fs::read(crate::testdata("anntools/test.vcf")).unwrap();
+    for name in ["first.vcf", "second.vcf"] {
+        let job_id = stack.submit("unlucky-user", name, input.clone()).await;
+        let job = stack.ended(&job_id).await;
+        assert_eq!(job.job_status, JobStatus::Failed, "{name}");
+        assert_eq!(job.failure_reason.as_deref(), Some("the annotator failed unexpectedly on this file"));
+        let results = Bucket::new(&stack.t.aws, stack.t.deployment.results_bucket());
+        let log = results.get_bytes(&gas_core::keys::log_key(&job.s3_key_input_file)).await.unwrap().unwrap();
+        assert_eq!(log, b"FAILED: the annotator failed unexpectedly on this file\n", "the log says why");
+    }
+    stack.stop().await;
+}
+
+#[tokio::test]
 async fn a_job_that_keeps_failing_for_lack_of_disk_ends_failed_on_its_last_delivery() {
     // No host ever has room: the request is retried (3 deliveries), then the job ends FAILED rather
     // than staying RUNNING forever, and the message goes to the dead-letter queue.
