@@ -11,6 +11,7 @@ use crate::bundle::known::KnownCursor;
 use crate::bundle::regions::{INTERGENIC, RegionClass, RegionCursor};
 use crate::bundle::sequence::SequenceCursor;
 use crate::bundle::tracks::TrackCursor;
+use crate::csq::CsqCaller;
 use crate::summary::{ContigCount, Summary};
 use crate::vcf::{AltAllele, Header, VcfError, header_trim, parse_record, read_header};
 
@@ -91,6 +92,8 @@ struct Pass<'b> {
     new_ids: Vec<u8>,
     info_values: Vec<Vec<Vec<u8>>>,
     genes: Vec<(u32, RegionClass)>,
+    csq: CsqCaller,
+    consequences: Vec<String>,
 }
 
 impl<'b> Pass<'b> {
@@ -106,6 +109,8 @@ impl<'b> Pass<'b> {
             new_ids: Vec::new(),
             info_values: vec![Vec::new(); bundle.manifest.known_info.len()],
             genes: Vec::new(),
+            csq: CsqCaller::default(),
+            consequences: Vec::new(),
         }
     }
 
@@ -256,6 +261,26 @@ impl<'b> Pass<'b> {
                 summary.tracks[t].count += 1;
             }
         }
+        if bundle.has_consequences() {
+            self.consequences.clear();
+            for allele in record.alt_alleles() {
+                if let AltAllele::Sequence(alt) = allele {
+                    self.csq
+                        .call(bundle, contig, record.pos, record.reference, alt, &mut self.consequences)
+                        .map_err(AnnotateError::Bundle)?;
+                }
+            }
+            if !self.consequences.is_empty() {
+                info.key(b"BCSQ=");
+                for (i, entry) in self.consequences.iter().enumerate() {
+                    if i > 0 {
+                        info.out.push(b',');
+                    }
+                    info.out.extend_from_slice(entry.as_bytes());
+                }
+                summary.count_consequences(&self.consequences);
+            }
+        }
         info.finish();
         if let Some(samples) = record.samples {
             out.push(b'\t');
@@ -375,6 +400,16 @@ fn write_header(
             "0",
             "Flag",
             &format!("Overlaps the {track} track of the GAS annotation bundle"),
+        )?;
+    }
+    if bundle.has_consequences() {
+        declare(
+            out,
+            "BCSQ",
+            ".",
+            "String",
+            "Local consequence annotation in the notation of BCFtools/csq. \
+             Format: Consequence|gene|transcript|biotype|strand|amino_acid_change|dna_change",
         )?;
     }
     writeln!(out, "##GAS_annotateVersion={}", env!("CARGO_PKG_VERSION"))?;

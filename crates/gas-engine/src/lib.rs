@@ -10,6 +10,7 @@ pub mod alleles;
 pub mod annotate;
 pub mod assembly;
 pub mod bundle;
+pub mod csq;
 pub mod input;
 pub mod sources;
 pub mod summary;

@@ -18,6 +18,14 @@ pub struct Summary {
     pub unknown_contigs: Vec<ContigCount>,
     pub warnings: Vec<String>,
     pub bundle_assembly: String,
+    /// Records with each consequence type (BCSQ), in order of first appearance.
+    pub consequences: Vec<ConsequenceCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsequenceCount {
+    pub consequence: String,
+    pub count: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,6 +65,25 @@ impl Summary {
         self.regions.iter().find(|c| c.class == class).map_or(0, |c| c.count)
     }
 
+    /// Counts one record's BCSQ entries: each consequence type once per record.
+    pub fn count_consequences(&mut self, entries: &[String]) {
+        let mut seen: Vec<&str> = Vec::new();
+        for entry in entries {
+            let types = entry.split('|').next().unwrap_or_default();
+            for name in types.split('&') {
+                if !seen.contains(&name) {
+                    seen.push(name);
+                }
+            }
+        }
+        for name in seen {
+            match self.consequences.iter_mut().find(|c| c.consequence == name) {
+                Some(count) => count.count += 1,
+                None => self.consequences.push(ConsequenceCount { consequence: name.to_owned(), count: 1 }),
+            }
+        }
+    }
+
     pub fn unknown_contig_records(&self) -> u64 {
         self.unknown_contigs.iter().map(|c| c.count).sum()
     }
@@ -76,6 +103,12 @@ impl Summary {
         }
         for track in &self.tracks {
             let _ = writeln!(log, "In {}: {} in {} variants", track.track, track.count, self.total);
+        }
+        if !self.consequences.is_empty() {
+            let _ = writeln!(log, "Consequences (records with each, BCSQ):");
+            for c in &self.consequences {
+                let _ = writeln!(log, "    {}: {}", c.consequence, c.count);
+            }
         }
         if !self.unknown_contigs.is_empty() {
             let listed: Vec<String> =

@@ -13,6 +13,7 @@ use super::{
     default_aliases, sha256_file,
 };
 use crate::alleles::{left_align, normalize};
+use crate::csq::TranscriptModel;
 use crate::sources::gff::{Gene, Transcript, read_gff3, read_gtf};
 use crate::sources::{SourceError, Strand, bed::read_bed};
 use crate::vcf::{AltAllele, VcfError, parse_record, read_header};
@@ -87,10 +88,14 @@ pub fn build(options: &BuildOptions) -> Result<Manifest, BuildError> {
         _ => None,
     };
     let mut regions = RegionsBuilder::default();
+    let mut transcripts: BTreeMap<u32, Vec<TranscriptModel>> = BTreeMap::new();
     if let Some((path, kind, genes)) = genes {
         sources.push(source(kind, path)?);
         for gene in &genes {
-            add_gene(&mut regions, contigs.id(&gene.contig), gene, options.promoter_window);
+            let contig = contigs.id(&gene.contig);
+            add_gene(&mut regions, contig, gene, options.promoter_window);
+            let models = gene.transcripts.iter().filter_map(|t| TranscriptModel::new(gene, t));
+            transcripts.entry(contig).or_default().extend(models);
         }
     }
 
@@ -136,6 +141,13 @@ pub fn build(options: &BuildOptions) -> Result<Manifest, BuildError> {
     for (name, track) in tracks {
         track.write(&name, &contigs.names, &mut writer).map_err(io_error(&partial))?;
     }
+    let mut transcript_count = 0;
+    for (contig, models) in &mut transcripts {
+        models.sort_by_key(|t| (t.start, t.end));
+        transcript_count += models.len();
+        let json = serde_json::to_vec(models).expect("transcripts serialize");
+        writer.add(&format!("tx/{}", contigs.names[*contig as usize]), &json).map_err(io_error(&partial))?;
+    }
     let has_sequence = !sequences.is_empty();
     for (id, bases) in &sequences {
         writer.add(&format!("seq/{}", contigs.names[*id as usize]), bases).map_err(io_error(&partial))?;
@@ -170,6 +182,7 @@ pub fn build(options: &BuildOptions) -> Result<Manifest, BuildError> {
         tracks: options.beds.iter().map(|(n, _)| n.clone()).collect(),
         sequence: has_sequence,
         genes: gene_count,
+        transcripts: transcript_count,
         known_records,
         data: DataFile {
             file: DATA_FILE.to_owned(),

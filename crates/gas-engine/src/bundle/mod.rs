@@ -47,6 +47,9 @@ pub struct Manifest {
     #[serde(default)]
     pub sequence: bool,
     pub genes: usize,
+    /// Transcripts with ids stored for consequence calling (`tx/<contig>` sections).
+    #[serde(default)]
+    pub transcripts: usize,
     pub known_records: usize,
     pub data: DataFile,
 }
@@ -190,6 +193,34 @@ impl Bundle {
 
     pub fn has_genes(&self) -> bool {
         self.regions.gene_count() > 0
+    }
+
+    /// Whether records get BCSQ consequences: transcripts and the reference sequence are both here.
+    pub fn has_consequences(&self) -> bool {
+        self.manifest.transcripts > 0 && self.manifest.sequence
+    }
+
+    /// The transcripts on `contig`, sorted by start.
+    pub fn transcripts(&self, contig: u32) -> std::io::Result<Vec<crate::csq::TranscriptModel>> {
+        let section = format!("tx/{}", self.contig_name(contig));
+        match self.container.read(&section)? {
+            None => Ok(Vec::new()),
+            Some(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+        }
+    }
+
+    /// The reference bases `start..=end` (1-based) of `contig` into `out`; short past the contig's end.
+    pub fn reference(&self, contig: u32, start: u32, end: u32, out: &mut Vec<u8>) -> std::io::Result<()> {
+        out.clear();
+        let section = &self.sequence_sections[contig as usize];
+        let Some(len) = self.container.section_len(section) else { return Ok(()) };
+        let at = u64::from(start.max(1) - 1);
+        if at >= len || end < start {
+            return Ok(());
+        }
+        let wanted = (u64::from(end - start + 1)).min(len - at) as usize;
+        self.container.read_part(section, at, wanted, out)
     }
 }
 

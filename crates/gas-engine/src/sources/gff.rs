@@ -10,6 +10,7 @@ use super::{SourceError, Strand};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gene {
     pub name: String,
+    pub biotype: String,
     pub contig: String,
     pub start: u32,
     pub end: u32,
@@ -19,10 +20,17 @@ pub struct Gene {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Transcript {
+    /// The transcript's id without its `transcript:` prefix (`ENST00000218032`); empty when the source
+    /// has none.
+    pub id: String,
+    /// `protein_coding`, `nonsense_mediated_decay`, `lincRNA`, …; the gene's when the transcript has none.
+    pub biotype: String,
     pub start: u32,
     pub end: u32,
     pub exons: Vec<(u32, u32)>,
     pub cds: Vec<(u32, u32)>,
+    /// The GFF phase of each CDS piece, in the order of `cds` (0 when the source has none).
+    pub cds_phases: Vec<u8>,
     pub utr5: Vec<(u32, u32)>,
     pub utr3: Vec<(u32, u32)>,
     /// UTR pieces whose side (5′ or 3′) the source did not say.
@@ -48,15 +56,25 @@ fn part_of(kind: &str) -> Option<Part> {
     }
 }
 
+/// Ensembl writes `biotype`, GENCODE `transcript_type`/`gene_type`, Ensembl GTF `*_biotype`.
+fn biotype_of(f: &Feature) -> Option<&str> {
+    ["biotype", "transcript_biotype", "transcript_type", "gene_biotype", "gene_type"]
+        .into_iter()
+        .find_map(|key| f.attr(key))
+}
+
 fn is_gene(kind: &str) -> bool {
     matches!(kind, "gene" | "ncRNA_gene" | "pseudogene" | "transposable_element_gene")
 }
 
 impl Transcript {
-    fn add(&mut self, part: &Part, range: (u32, u32)) {
+    fn add(&mut self, part: &Part, range: (u32, u32), phase: u8) {
         match part {
             Part::Exon => self.exons.push(range),
-            Part::Cds => self.cds.push(range),
+            Part::Cds => {
+                self.cds.push(range);
+                self.cds_phases.push(phase);
+            }
             Part::Utr5 => self.utr5.push(range),
             Part::Utr3 => self.utr3.push(range),
             Part::Utr => self.utr.push(range),
@@ -70,6 +88,7 @@ struct Feature {
     start: u32,
     end: u32,
     strand: Strand,
+    phase: u8,
     attributes: Vec<(String, String)>,
 }
 
@@ -88,6 +107,14 @@ fn feature(line: &str, gtf: bool) -> Result<Option<Feature>, String> {
     if columns.len() < 9 {
         return Err(format!("expected 9 tab-separated columns, found {}", columns.len()));
     }
+    // Whole-sequence and annotation-only features say nothing about genes (and Ensembl writes some
+    // with odd coordinates, e.g. a negative chromosome start).
+    if matches!(
+        columns[2],
+        "chromosome" | "region" | "supercontig" | "scaffold" | "contig" | "biological_region"
+    ) {
+        return Ok(None);
+    }
     let number = |i: usize, what: &str| {
         columns[i].parse::<u32>().map_err(|_| format!("{what} '{}' is not a number", columns[i]))
     };
@@ -96,9 +123,14 @@ fn feature(line: &str, gtf: bool) -> Result<Option<Feature>, String> {
     Ok(Some(Feature {
         kind: columns[2].to_owned(),
         contig: columns[0].to_owned(),
-        start: number(3, "start")?,
+        // A feature cut from a larger assembly may start before base 1; it starts at 1 here.
+        start: columns[3]
+            .parse::<i64>()
+            .map(|n| n.clamp(1, i64::from(u32::MAX)) as u32)
+            .map_err(|_| format!("start '{}' is not a number", columns[3]))?,
         end: number(4, "end")?,
         strand,
+        phase: columns[7].parse().unwrap_or(0),
         attributes,
     }))
 }
@@ -171,6 +203,7 @@ pub fn read_gff3(reader: impl BufRead, file: &str) -> Result<Vec<Gene>, SourceEr
         gene_by_id.insert(id, genes.len());
         genes.push(Gene {
             name,
+            biotype: biotype_of(f).unwrap_or_default().to_owned(),
             contig: f.contig.clone(),
             start: f.start,
             end: f.end,
@@ -187,7 +220,15 @@ pub fn read_gff3(reader: impl BufRead, file: &str) -> Result<Vec<Gene>, SourceEr
         let (Some(id), Some(parent)) = (f.attr("ID"), f.attr("Parent")) else { continue };
         if let Some(&g) = gene_by_id.get(parent) {
             let t = genes[g].transcripts.len();
-            genes[g].transcripts.push(Transcript { start: f.start, end: f.end, ..Transcript::default() });
+            let transcript_id = f.attr("transcript_id").unwrap_or(id);
+            let biotype = biotype_of(f).unwrap_or(&genes[g].biotype).to_owned();
+            genes[g].transcripts.push(Transcript {
+                id: transcript_id.strip_prefix("transcript:").unwrap_or(transcript_id).to_owned(),
+                biotype,
+                start: f.start,
+                end: f.end,
+                ..Transcript::default()
+            });
             transcript_by_id.insert(id, (g, t));
         }
     }
@@ -197,7 +238,7 @@ pub fn read_gff3(reader: impl BufRead, file: &str) -> Result<Vec<Gene>, SourceEr
         let Some(part) = part_of(&f.kind) else { continue };
         for parent in f.attr("Parent").unwrap_or_default().split(',') {
             if let Some(&(g, t)) = transcript_by_id.get(parent) {
-                genes[g].transcripts[t].add(&part, (f.start, f.end));
+                genes[g].transcripts[t].add(&part, (f.start, f.end), f.phase);
             } else if let Some(&g) = gene_by_id.get(parent) {
                 let gene = &mut genes[g];
                 let t = *gene_level.entry(g).or_insert_with(|| {
@@ -208,7 +249,7 @@ pub fn read_gff3(reader: impl BufRead, file: &str) -> Result<Vec<Gene>, SourceEr
                     });
                     gene.transcripts.len() - 1
                 });
-                gene.transcripts[t].add(&part, (f.start, f.end));
+                gene.transcripts[t].add(&part, (f.start, f.end), f.phase);
             }
         }
     }
@@ -227,6 +268,7 @@ pub fn read_gtf(reader: impl BufRead, file: &str) -> Result<Vec<Gene>, SourceErr
             let name = f.attr("gene_name").unwrap_or(gene_id).to_owned();
             genes.push(Gene {
                 name,
+                biotype: f.attr("gene_biotype").or(f.attr("gene_type")).unwrap_or_default().to_owned(),
                 contig: f.contig.clone(),
                 start: f.start,
                 end: f.end,
@@ -240,14 +282,22 @@ pub fn read_gtf(reader: impl BufRead, file: &str) -> Result<Vec<Gene>, SourceErr
         gene.end = gene.end.max(f.end);
         let Some(transcript_id) = f.attr("transcript_id") else { continue };
         let (_, t) = *transcript_by_id.entry(transcript_id.to_owned()).or_insert_with(|| {
-            gene.transcripts.push(Transcript { start: f.start, end: f.end, ..Transcript::default() });
+            let biotype = biotype_of(f).unwrap_or(&gene.biotype).to_owned();
+            let id = transcript_id.to_owned();
+            gene.transcripts.push(Transcript {
+                id,
+                biotype,
+                start: f.start,
+                end: f.end,
+                ..Transcript::default()
+            });
             (g, gene.transcripts.len() - 1)
         });
         let transcript = &mut gene.transcripts[t];
         transcript.start = transcript.start.min(f.start);
         transcript.end = transcript.end.max(f.end);
         if let Some(part) = part_of(&f.kind) {
-            transcript.add(&part, (f.start, f.end));
+            transcript.add(&part, (f.start, f.end), f.phase);
         }
     }
     Ok(genes)

@@ -1,6 +1,7 @@
 //! The engine on real data and on what goes wrong with real uploads.
 
 mod common;
+mod csq_conformance;
 mod errors;
 mod noodles_agreement;
 mod properties;

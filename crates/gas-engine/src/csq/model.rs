@@ -1,0 +1,87 @@
+//! The transcripts consequence calling reads: one compact record per transcript, built from the gene
+//! models at bundle build time and stored per contig (`tx/<contig>`), sorted by start.
+
+use serde::{Deserialize, Serialize};
+
+use crate::sources::Strand;
+use crate::sources::gff::{Gene, Transcript};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranscriptModel {
+    pub id: String,
+    pub gene: String,
+    /// As the source writes it (`protein_coding`, `nonsense_mediated_decay`, `lincRNA`, …).
+    pub biotype: String,
+    pub reverse: bool,
+    pub start: u32,
+    pub end: u32,
+    /// Exons, sorted by position, 1-based inclusive.
+    pub exons: Vec<(u32, u32)>,
+    /// Coding pieces, sorted by position.
+    pub cds: Vec<(u32, u32)>,
+    pub utr5: Vec<(u32, u32)>,
+    pub utr3: Vec<(u32, u32)>,
+    /// Bases before the first full codon at the 5′ end of the coding sequence (an incomplete CDS).
+    pub phase: u8,
+}
+
+impl TranscriptModel {
+    /// The model of one transcript, or `None` for one without an id (demo data folds transcripts).
+    pub fn new(gene: &Gene, t: &Transcript) -> Option<Self> {
+        if t.id.is_empty() {
+            return None;
+        }
+        let sorted = |ranges: &[(u32, u32)]| {
+            let mut ranges = ranges.to_vec();
+            ranges.sort_unstable();
+            ranges
+        };
+        let mut exons = sorted(&t.exons);
+        if exons.is_empty() {
+            // Some sources list only CDS and UTR pieces: those touching each other form one exon.
+            let mut pieces: Vec<(u32, u32)> =
+                t.cds.iter().chain(&t.utr5).chain(&t.utr3).chain(&t.utr).copied().collect();
+            pieces.sort_unstable();
+            for (s, e) in pieces {
+                match exons.last_mut() {
+                    Some(last) if s <= last.1 + 1 => last.1 = last.1.max(e),
+                    _ => exons.push((s, e)),
+                }
+            }
+        }
+        if exons.is_empty() {
+            exons.push((t.start, t.end));
+        }
+        let reverse = gene.strand == Strand::Reverse;
+        // The phase of the CDS piece at the transcript's 5′ end.
+        let mut pieces: Vec<((u32, u32), u8)> =
+            t.cds.iter().copied().zip(t.cds_phases.iter().copied()).collect();
+        pieces.sort_unstable();
+        let phase = if reverse { pieces.last() } else { pieces.first() }.map_or(0, |p| p.1 % 3);
+        Some(Self {
+            id: t.id.clone(),
+            gene: gene.name.clone(),
+            biotype: if t.biotype.is_empty() { gene.biotype.clone() } else { t.biotype.clone() },
+            reverse,
+            start: t.start.min(exons[0].0),
+            end: t.end.max(exons.iter().map(|e| e.1).max().unwrap_or(t.end)),
+            exons,
+            cds: pieces.iter().map(|p| p.0).collect(),
+            utr5: sorted(&t.utr5),
+            utr3: sorted(&t.utr3),
+            phase,
+        })
+    }
+
+    pub fn is_coding(&self) -> bool {
+        !self.cds.is_empty()
+    }
+
+    /// The biotype as BCSQ prints it.
+    pub fn biotype_label(&self) -> &str {
+        match self.biotype.as_str() {
+            "nonsense_mediated_decay" => "NMD",
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! BCSQ against bcftools csq's own test cases (`../shared/testdata/bcftools-csq/`): every sample-free
+//! VCF is annotated with a bundle built from its case's GFF3 and FASTA, and each record's BCSQ is
+//! compared, as a set of entries, with what bcftools recorded: the local-mode output `.txt-l` where it
+//! exists, else the default-mode `.txt`, else the VCF's own `EXP`.
+//!
+//! Out of scope, by design: VCFs with sample columns (bcftools checks them per sample, TBCSQ) and the
+//! `*.cmd` cases (whole commands with extra options).
+//!
+//! `tests/csq-known-failures.txt` lists the records we do not match yet, each with its reason. The test
+//! fails on a failure not in the list and on a listed record that now matches, so the list stays true.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use gas_engine::bundle::{BuildOptions, Bundle, build};
+
+use crate::common::{info, records, run, testdata};
+
+/// One record's expectation: its id (`dir/file.vcf:POS:REF>ALT`) and the expected BCSQ entries.
+struct Expected {
+    id: String,
+    entries: BTreeSet<String>,
+}
+
+fn entries(text: &str) -> BTreeSet<String> {
+    if text == "." || text.is_empty() {
+        return BTreeSet::new();
+    }
+    text.split(',').map(str::to_owned).collect()
+}
+
+/// What bcftools recorded in a `.txt`/`.txt-l` file: blocks of `POS REF ALT EXP` and `POS REF ALT BCSQ`.
+fn recorded(path: &Path) -> Vec<(String, BTreeSet<String>)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.split("\n\n")
+        .filter_map(|block| {
+            let printed = block.lines().filter(|l| !l.trim().is_empty()).nth(1)?;
+            let columns: Vec<&str> = printed.split('\t').collect();
+            let key = format!("{}:{}>{}", columns[0], columns[1], columns.get(2).unwrap_or(&""));
+            Some((key, entries(columns.get(3).copied().unwrap_or("."))))
+        })
+        .collect()
+}
+
+fn cases() -> Vec<(PathBuf, Vec<PathBuf>)> {
+    let root = testdata("bcftools-csq");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    dirs.sort();
+    dirs.into_iter()
+        .filter(|d| d.is_dir())
+        .map(|dir| {
+            let mut vcfs: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "vcf"))
+                .collect();
+            vcfs.sort();
+            (dir, vcfs)
+        })
+        .collect()
+}
+
+fn with_extension(dir: &Path, ext: &str) -> PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == ext))
+        .unwrap_or_else(|| panic!("{}: no .{ext} file", dir.display()))
+}
+
+fn known_failures() -> BTreeMap<String, String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/csq-known-failures.txt");
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (id, reason) = l.split_once('\t').unwrap_or((l, ""));
+            assert!(!reason.trim().is_empty(), "known failure {id} needs a reason");
+            (id.to_owned(), reason.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn bcsq_matches_the_bcftools_csq_cases() {
+    let scratch = std::env::temp_dir().join(format!("gas-csq-cases-{}", std::process::id()));
+    let mut failures: BTreeMap<String, String> = BTreeMap::new();
+    let (mut total, mut skipped_files) = (0, 0);
+    for (dir, vcfs) in cases() {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let vcfs: Vec<PathBuf> = vcfs
+            .into_iter()
+            .filter(|vcf| {
+                let text = std::fs::read_to_string(vcf).unwrap();
+                let columns = text.lines().find(|l| l.starts_with("#CHROM")).unwrap().split('\t').count();
+                let per_sample = columns > 8;
+                skipped_files += usize::from(per_sample);
+                !per_sample
+            })
+            .collect();
+        if vcfs.is_empty() {
+            continue;
+        }
+        let out = scratch.join(&name);
+        let options = BuildOptions {
+            out: out.clone(),
+            gff3: Some(with_extension(&dir, "gff")),
+            fasta: Some(with_extension(&dir, "fa")),
+            assembly: "bcftools-csq".into(),
+            ..BuildOptions::default()
+        };
+        build(&options).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let bundle = Bundle::open(&out).unwrap();
+        for vcf in vcfs {
+            let file = vcf.file_name().unwrap().to_string_lossy().into_owned();
+            let stem = vcf.with_extension("");
+            let from_file = [stem.with_extension("txt-l"), stem.with_extension("txt")]
+                .into_iter()
+                .find(|p| p.exists())
+                .map(|p| recorded(&p));
+            let (annotated, _) = run(&bundle, &std::fs::read(&vcf).unwrap()).unwrap();
+            let input = std::fs::read_to_string(&vcf).unwrap();
+            let originals = records(&input);
+            for (i, record) in records(&annotated).iter().enumerate() {
+                let key = format!("{}:{}>{}", record[1], record[3], record[4]);
+                let expected = match &from_file {
+                    Some(blocks) => match blocks.iter().find(|(k, _)| *k == key) {
+                        Some((_, e)) => e.clone(),
+                        None => continue,
+                    },
+                    None => match info(originals[i][7], "EXP") {
+                        Some(exp) => entries(exp),
+                        None => continue,
+                    },
+                };
+                let expected = Expected { id: format!("{name}/{file}:{key}"), entries: expected };
+                total += 1;
+                let ours = entries(info(record[7], "BCSQ").unwrap_or("."));
+                if ours != expected.entries {
+                    let show = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(",");
+                    failures.insert(
+                        expected.id,
+                        format!("expected {} got {}", show(&expected.entries), show(&ours)),
+                    );
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+
+    let known = known_failures();
+    let new: Vec<String> = failures
+        .iter()
+        .filter(|(id, _)| !known.contains_key(*id))
+        .map(|(id, why)| format!("{id}: {why}"))
+        .collect();
+    let fixed: Vec<&String> = known.keys().filter(|id| !failures.contains_key(*id)).collect();
+    println!(
+        "bcftools csq conformance: {} of {total} records agree, {} on the known-failure list \
+         ({skipped_files} per-sample VCFs out of scope)",
+        total - failures.len(),
+        failures.len()
+    );
+    assert!(new.is_empty(), "new BCSQ disagreements:\n{}", new.join("\n"));
+    assert!(fixed.is_empty(), "these now agree; remove them from tests/csq-known-failures.txt: {fixed:?}");
+}
