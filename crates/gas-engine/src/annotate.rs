@@ -264,11 +264,11 @@ impl<'b> Pass<'b> {
         if bundle.has_consequences() {
             self.consequences.clear();
             for allele in record.alt_alleles() {
-                if let AltAllele::Sequence(alt) = allele {
-                    self.csq
-                        .call(bundle, contig, record.pos, record.reference, alt, &mut self.consequences)
-                        .map_err(AnnotateError::Bundle)?;
-                }
+                // Symbolic insertions (`<INS…>`) have consequences too; the caller skips other symbols.
+                let (AltAllele::Sequence(alt) | AltAllele::Other(alt)) = allele;
+                self.csq
+                    .call(bundle, contig, record.pos, record.reference, alt, &mut self.consequences)
+                    .map_err(AnnotateError::Bundle)?;
             }
             if !self.consequences.is_empty() {
                 info.key(b"BCSQ=");

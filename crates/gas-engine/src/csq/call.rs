@@ -2,11 +2,11 @@
 //! every transcript it touches, written as BCSQ entries.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::io;
 
 use super::flags::{self, Flags};
 use super::model::TranscriptModel;
+use super::stage::{self, Staged};
 use crate::bundle::Bundle;
 
 /// Intron bases next to an exon that make a splice region (the first two are donor/acceptor).
@@ -30,6 +30,8 @@ struct Change<'a> {
     pos: u32,
     reference: &'a [u8],
     alt: &'a [u8],
+    /// A symbolic insertion (`<INS…>`): sequence unknown, placed at `pos`.
+    symbolic: bool,
 }
 
 impl Change<'_> {
@@ -45,6 +47,9 @@ impl Change<'_> {
 
 impl CsqCaller {
     /// Appends the BCSQ entries of `alt` (REF `reference` at `pos`) to `entries`, without duplicates.
+    ///
+    /// The checks run in bcftools csq's order: the coding sequence, UTRs, splice sites, and only when
+    /// none of them found anything for any transcript, introns and non-coding exons.
     pub fn call(
         &mut self,
         bundle: &Bundle,
@@ -60,140 +65,190 @@ impl CsqCaller {
             self.coding.clear();
             self.contig = Some(contig);
         }
+        if alt.starts_with(b"<INS") {
+            self.symbolic_insertion(pos, reference, alt, entries);
+            return Ok(());
+        }
+        if alt.starts_with(b"<") || alt.contains(&b'*') {
+            return Ok(());
+        }
         let Some(change) = trim(pos, reference, alt) else { return Ok(()) };
-        let first_new = entries.len();
         let (from, to) = change.span();
-        let first = self.transcripts.partition_point(|t| t.start + self.longest <= from);
-        for i in first..self.transcripts.len() {
+        // bcftools looks one base past REF for CDS, UTR and exon overlaps (insertions).
+        let (record_from, record_to) = (pos, pos + reference.len() as u32);
+        let (lo, hi) = (from.min(record_from), to.max(record_to));
+        let first = self.transcripts.partition_point(|t| t.start + self.longest <= lo);
+        let candidates: Vec<usize> = (first..self.transcripts.len())
+            .take_while(|&i| self.transcripts[i].start <= hi)
+            .filter(|&i| self.transcripts[i].end >= lo)
+            .collect();
+        for &i in &candidates {
             let t = &self.transcripts[i];
-            if t.start > to {
-                break;
+            if t.is_coding() && overlaps_any(&t.cds, record_from, record_to) && !self.coding.contains_key(&i)
+            {
+                let seq = coding_sequence(bundle, contig, t)?;
+                self.coding.insert(i, seq);
             }
-            if t.end < from {
+        }
+        let mut near = Vec::new();
+        let window = reference.len() as u32;
+        let near_start = pos.saturating_sub(window).max(1);
+        bundle.reference(contig, near_start, pos + 2 * window, &mut near)?;
+        let vcf = Vcf { pos, reference, alt, near: &near, near_start };
+
+        let mut staged: Vec<Staged<'_>> = Vec::new();
+        let mut hit = false;
+        let dna = format!("{pos}{}>{}", String::from_utf8_lossy(reference), String::from_utf8_lossy(alt));
+        for &i in &candidates {
+            let t = &self.transcripts[i];
+            if !t.is_coding() || !overlaps_any(&t.cds, record_from, record_to) {
                 continue;
             }
-            for entry in self.classify(bundle, contig, i, &change, pos, reference, alt)? {
-                if !entries.contains(&entry) {
-                    entries.push(entry);
+            hit = true;
+            if !cds_covers(t, &change) {
+                // An insertion right at a CDS end belongs to the UTR on its other side.
+                if change.reference.is_empty() {
+                    let found = utr_beside_cds(t, change.pos - 1);
+                    stage::push(&mut staged, Staged { transcript: t, found, change: None });
+                }
+                continue;
+            }
+            let splice = splice_flags(t, &change);
+            match coding(t, &self.coding[&i], &change, &vcf, splice) {
+                Coding::Boundary(found) => {
+                    stage::push(&mut staged, Staged { transcript: t, found, change: None })
+                }
+                Coding::Protein(found, aa, edges) => {
+                    stage::push(&mut staged, Staged { transcript: t, found: edges | splice, change: None });
+                    let change = Some(format!("{aa}|{dna}"));
+                    stage::push(&mut staged, Staged { transcript: t, found: found & flags::PROTEIN, change });
+                    let rest = (found | splice) & !flags::PROTEIN;
+                    stage::push(&mut staged, Staged { transcript: t, found: rest, change: None });
                 }
             }
         }
-        // An intron is reported only when the allele does nothing else to any transcript.
-        if entries[first_new..].iter().any(|e| !e.starts_with("intron|")) {
-            let mut i = first_new;
-            while i < entries.len() {
-                if entries[i].starts_with("intron|") {
-                    entries.remove(i);
+        for &i in &candidates {
+            let t = &self.transcripts[i];
+            if !t.is_coding() {
+                continue;
+            }
+            let utr = utr_side(t, &change);
+            if utr != 0 {
+                hit = true;
+                stage::push(&mut staged, Staged { transcript: t, found: utr, change: None });
+            }
+        }
+        for &i in &candidates {
+            let t = &self.transcripts[i];
+            if !t.is_coding() {
+                continue;
+            }
+            let splice = splice_flags(t, &change);
+            if splice != 0 {
+                hit = true;
+                stage::push(&mut staged, Staged { transcript: t, found: splice, change: None });
+            }
+        }
+        if !hit {
+            for &i in &candidates {
+                let t = &self.transcripts[i];
+                // An insertion counts only strictly inside the transcript (not after its last base).
+                let inside = if change.reference.is_empty() {
+                    t.start <= from && from < t.end
                 } else {
-                    i += 1;
+                    t.start <= to && t.end >= from
+                };
+                if inside {
+                    let found = if t.is_coding() { flags::INTRON } else { flags::NON_CODING };
+                    stage::push(&mut staged, Staged { transcript: t, found, change: None });
                 }
+            }
+        }
+        for entry in staged.iter().map(stage::format) {
+            if !entries.contains(&entry) {
+                entries.push(entry);
             }
         }
         Ok(())
     }
+}
 
-    #[allow(clippy::too_many_arguments)]
-    fn classify(
-        &mut self,
-        bundle: &Bundle,
-        contig: u32,
-        index: usize,
-        change: &Change<'_>,
-        vcf_pos: u32,
-        vcf_ref: &[u8],
-        vcf_alt: &[u8],
-    ) -> io::Result<Vec<String>> {
-        let t = &self.transcripts[index];
-        let (from, to) = change.span();
-        let mut found = splice_flags(t, from, to, change.reference.is_empty());
-        let mut coding_detail = None;
-        let overlaps = |ranges: &[(u32, u32)]| ranges.iter().any(|&(s, e)| s <= to && e >= from);
-        let in_exon = if change.reference.is_empty() {
-            t.exons.iter().any(|&(s, e)| s <= from && e >= to)
-        } else {
-            overlaps(&t.exons)
-        };
-        if t.is_coding() && cds_covers(t, change) {
-            if let std::collections::hash_map::Entry::Vacant(slot) = self.coding.entry(index) {
-                slot.insert(coding_sequence(bundle, contig, t)?);
+impl CsqCaller {
+    /// A symbolic insertion (`<INS:ME:ALU>`): its sequence is unknown, so it is a feature elongation of
+    /// whatever the base after POS belongs to, plus the splice sites it is near.
+    fn symbolic_insertion(&self, pos: u32, reference: &[u8], alt: &[u8], entries: &mut Vec<String>) {
+        let change = Change { pos, reference, alt, symbolic: true };
+        let at = pos + 1;
+        let mut staged: Vec<Staged<'_>> = Vec::new();
+        let mut hit = false;
+        let first = self.transcripts.partition_point(|t| t.start + self.longest <= pos);
+        let candidates =
+            self.transcripts[first..].iter().take_while(|t| t.start <= at + 1).filter(|t| t.end + 1 >= pos);
+        for t in candidates.clone() {
+            let mut found = 0;
+            if t.is_coding() && overlaps_any(&t.cds, at, at) {
+                found |= flags::CODING_SEQUENCE;
             }
-            let t = &self.transcripts[index];
-            let mut near = Vec::new();
-            let vcf_end = vcf_pos + vcf_ref.len() as u32 - 1;
-            bundle.reference(
-                contig,
-                vcf_pos.saturating_sub(vcf_ref.len() as u32),
-                vcf_end + vcf_ref.len() as u32,
-                &mut near,
-            )?;
-            let near_start = vcf_pos.saturating_sub(vcf_ref.len() as u32).max(1);
-            let vcf = Vcf { pos: vcf_pos, reference: vcf_ref, alt: vcf_alt, near: &near, near_start };
-            match coding(t, &self.coding[&index], change, &vcf, found) {
-                Coding::Boundary(boundary) => found = boundary,
-                Coding::Protein(all, aa) => {
-                    found = all;
-                    coding_detail = Some(aa);
-                }
+            if overlaps_any(&t.utr5, at, at) {
+                found |= flags::UTR5;
             }
-        } else if in_exon {
-            let utr = if t.is_coding() { utr_side(t, from, to) } else { 0 };
-            found |= if utr != 0 {
-                utr
-            } else if t.is_coding() {
-                flags::CODING_SEQUENCE
-            } else {
-                flags::NON_CODING
-            };
-        } else if found == 0 {
-            found = flags::INTRON;
+            if overlaps_any(&t.utr3, at, at) {
+                found |= flags::UTR3;
+            }
+            if t.is_coding() {
+                found |= splice_flags(t, &change);
+            }
+            if found != 0 {
+                hit = true;
+                stage::push(
+                    &mut staged,
+                    Staged { transcript: t, found: found | flags::ELONGATION, change: None },
+                );
+            }
         }
-        let t = &self.transcripts[index];
-        let dna =
-            || format!("{vcf_pos}{}>{}", String::from_utf8_lossy(vcf_ref), String::from_utf8_lossy(vcf_alt));
-        let mut out = Vec::new();
-        match coding_detail {
-            // bcftools reports splice sites beside a coding change as an entry of their own, except
-            // when the change is a lost start (found on the same path as the splice sites).
-            Some(aa) if found & flags::START_LOST == 0 && found & flags::SPLICE != 0 => {
-                out.push(entry(t, found & !flags::SPLICE, Some((&aa, &dna()))));
-                out.push(entry(t, found & flags::SPLICE, None));
+        if !hit {
+            for t in candidates.filter(|t| t.start <= at && at <= t.end) {
+                let found = if t.is_coding() { flags::INTRON } else { flags::NON_CODING };
+                stage::push(
+                    &mut staged,
+                    Staged { transcript: t, found: found | flags::ELONGATION, change: None },
+                );
             }
-            Some(aa) => out.push(entry(t, found, Some((&aa, &dna())))),
-            None if found != 0 => out.push(entry(t, found, None)),
-            None => {}
         }
-        Ok(out)
+        for entry in staged.iter().map(stage::format) {
+            if !entries.contains(&entry) {
+                entries.push(entry);
+            }
+        }
     }
 }
 
-/// One BCSQ entry: `types|gene|transcript|biotype[|strand|aa|dna]`.
-fn entry(t: &TranscriptModel, found: Flags, coding: Option<(&str, &str)>) -> String {
-    let mut text = flags::names(found);
-    // NMD transcripts say so on every consequence but intron and non_coding ones.
-    if t.biotype == "nonsense_mediated_decay" && found & !(flags::INTRON | flags::NON_CODING) != 0 {
-        text.push_str("&NMD_transcript");
-    }
-    let show_transcript = found & !(flags::INTRON | flags::NON_CODING) != 0;
-    let transcript = if show_transcript { t.id.as_str() } else { "" };
-    let _ = write!(text, "|{}|{transcript}|{}", t.gene, t.biotype_label());
-    let strand = if t.reverse { '-' } else { '+' };
-    if let Some((aa, dna)) = coding {
-        let _ = write!(text, "|{strand}|{aa}|{dna}");
-    } else if found & flags::PROTEIN != 0 && found & flags::SPLICE == 0 {
-        let _ = write!(text, "|{strand}");
-    }
-    text
+fn overlaps_any(ranges: &[(u32, u32)], from: u32, to: u32) -> bool {
+    ranges.iter().any(|&(s, e)| s <= to && e >= from)
 }
 
 /// Removes the bases REF and ALT share at the end, then at the start; `None` when nothing changes.
 fn trim<'a>(pos: u32, reference: &'a [u8], alt: &'a [u8]) -> Option<Change<'a>> {
+    let alt_full = alt;
     let suffix = reference.iter().rev().zip(alt.iter().rev()).take_while(|(a, b)| a == b).count();
     let (reference, alt) = (&reference[..reference.len() - suffix], &alt[..alt.len() - suffix]);
     let prefix = reference.iter().zip(alt).take_while(|(a, b)| a == b).count();
     if reference.len() == prefix && alt.len() == prefix {
         return None;
     }
-    Some(Change { pos: pos + prefix as u32, reference: &reference[prefix..], alt: &alt[prefix..] })
+    if prefix == 0 && reference.is_empty() && suffix > 0 {
+        // The suffix took the whole REF (`A>AA`): like bcftools, keep the first base as the anchor and
+        // insert after it (the same sequence, rotated).
+        let inserted = alt.len();
+        let full_alt = &alt_full[1..=inserted];
+        return Some(Change { pos: pos + 1, reference: &[], alt: full_alt, symbolic: false });
+    }
+    Some(Change {
+        pos: pos + prefix as u32,
+        reference: &reference[prefix..],
+        alt: &alt[prefix..],
+        symbolic: false,
+    })
 }
 
 /// Whether the change lies inside the coding sequence (an insertion: between two coding bases).
@@ -205,59 +260,118 @@ fn cds_covers(t: &TranscriptModel, change: &Change<'_>) -> bool {
     t.cds.iter().any(|&(s, e)| s <= to && e >= from)
 }
 
-/// 5′ or 3′ UTR for an exonic change outside the CDS of a coding transcript.
-fn utr_side(t: &TranscriptModel, from: u32, to: u32) -> Flags {
-    let overlaps = |ranges: &[(u32, u32)]| ranges.iter().any(|&(s, e)| s <= to && e >= from);
-    if overlaps(&t.utr5) {
+/// 5′ or 3′ UTR when the change lies in an exon outside the CDS of a coding transcript (an insertion:
+/// with both neighbouring bases in it).
+fn utr_side(t: &TranscriptModel, change: &Change<'_>) -> Flags {
+    let (from, to) = change.span();
+    let inside = |&(s, e): &(u32, u32)| {
+        if change.reference.is_empty() { s <= from && to <= e } else { s <= to && e >= from }
+    };
+    if t.utr5.iter().any(inside) {
         return flags::UTR5;
     }
-    if overlaps(&t.utr3) {
+    if t.utr3.iter().any(inside) {
         return flags::UTR3;
     }
-    let cds_start = t.cds.first().map_or(0, |c| c.0);
-    let before = to < cds_start;
-    match (before, t.reverse) {
+    if !t.utr5.is_empty() || !t.utr3.is_empty() {
+        return 0;
+    }
+    // No UTR features: exon parts outside the CDS are UTR by their side of it.
+    let (cds_start, cds_end) = (t.cds[0].0, t.cds[t.cds.len() - 1].1);
+    let outside_cds = to < cds_start || from > cds_end;
+    if !outside_cds || !t.exons.iter().any(inside) {
+        return 0;
+    }
+    match (to < cds_start, t.reverse) {
         (true, false) | (false, true) => flags::UTR5,
         _ => flags::UTR3,
     }
 }
 
-/// Splice donor/acceptor and splice region flags from the change's distance to exon boundaries.
-fn splice_flags(t: &TranscriptModel, from: u32, to: u32, insertion: bool) -> Flags {
+/// The bases bcftools judges an insertion's splice effect by: its anchor and the base after it; for a
+/// symbolic insertion (`<INS…>` at POS), the bases before and after POS.
+fn insertion_span(change: &Change<'_>) -> Option<(u32, u32)> {
+    if change.symbolic {
+        return Some((change.pos.saturating_sub(1), change.pos + 1));
+    }
+    change.reference.is_empty().then(|| (change.pos - 1, change.pos))
+}
+
+/// The UTR next to a CDS piece for an insertion after base `anchor`: after a piece's last base, the
+/// UTR of the next base; before a piece's first base, the UTR of the anchor.
+fn utr_beside_cds(t: &TranscriptModel, anchor: u32) -> Flags {
+    let utr_of = |pos: u32| {
+        let inside = |&(s, e): &(u32, u32)| s <= pos && pos <= e;
+        if t.utr5.iter().any(inside) {
+            flags::UTR5
+        } else if t.utr3.iter().any(inside) {
+            flags::UTR3
+        } else {
+            0
+        }
+    };
+    for &(s, e) in &t.cds {
+        if anchor == e {
+            return utr_of(anchor + 1);
+        }
+        if anchor + 1 == s {
+            return utr_of(anchor);
+        }
+    }
+    0
+}
+
+/// Splice donor/acceptor and splice region flags from the change's distance to the exon boundaries
+/// of each intron (bcftools' windows: 1-2 intron bases are the site, 3-8 intron bases and 1-3 exon
+/// bases the region; an insertion is placed by the base before it).
+fn splice_flags(t: &TranscriptModel, change: &Change<'_>) -> Flags {
+    let overlaps = |(f, l): (u32, u32), lo: u32, hi: u32| f <= hi && l >= lo;
     let mut found = 0;
     for pair in t.exons.windows(2) {
-        let (left_end, right_start) = (pair[0].1, pair[1].0);
-        if right_start <= left_end + 1 {
+        let (e, s) = (pair[0].1, pair[1].0);
+        if s <= e + 1 {
             continue;
         }
-        // Intron bases [left_end+1, right_start-1].
-        let (intron_from, intron_to) = (left_end + 1, right_start - 1);
-        let touches = |a: u32, b: u32| {
-            if insertion { from >= a && to <= b + 1 && from + 1 > a && to <= b } else { from <= b && to >= a }
-        };
-        let left_site = (intron_from, intron_from + SPLICE_SITE - 1);
-        let right_site = (intron_to + 1 - SPLICE_SITE, intron_to);
-        let (left_is, right_is) = if t.reverse {
+        // What the site after exon end `e` and before exon start `s` is, by strand.
+        let (after_end, before_start) = if t.reverse {
             (flags::SPLICE_ACCEPTOR, flags::SPLICE_DONOR)
         } else {
             (flags::SPLICE_DONOR, flags::SPLICE_ACCEPTOR)
         };
-        if touches(left_site.0, left_site.1) {
-            found |= left_is;
-        }
-        if touches(right_site.0, right_site.1) {
-            found |= right_is;
-        }
-        let left_region = (intron_from + SPLICE_SITE, intron_from + SPLICE_REGION_INTRON - 1);
-        let right_region = (intron_to + 1 - SPLICE_REGION_INTRON, intron_to - SPLICE_SITE);
-        if touches(left_region.0, left_region.1) || touches(right_region.0, right_region.1) {
-            found |= flags::SPLICE_REGION;
-        }
-        // The exon bases on either side of the intron.
-        let exon_left = (left_end + 1 - SPLICE_REGION_EXON.min(left_end - pair[0].0 + 1), left_end);
-        let exon_right = (right_start, right_start + SPLICE_REGION_EXON - 1);
-        if touches(exon_left.0, exon_left.1) || touches(exon_right.0, exon_right.1) {
-            found |= flags::SPLICE_REGION;
+        if let Some((rb, re)) = insertion_span(change) {
+            if rb >= e {
+                if rb <= e + 1 {
+                    found |= after_end;
+                } else if rb < e + SPLICE_REGION_INTRON && re > e + SPLICE_SITE {
+                    found |= flags::SPLICE_REGION;
+                }
+            } else if re + SPLICE_SITE > e {
+                found |= flags::SPLICE_REGION;
+            }
+            if re < s {
+                if re + SPLICE_SITE > s {
+                    found |= before_start;
+                } else if re + SPLICE_REGION_INTRON > s && rb + SPLICE_SITE < s {
+                    found |= flags::SPLICE_REGION;
+                }
+            } else if rb <= s + 2 {
+                found |= flags::SPLICE_REGION;
+            }
+        } else {
+            let bases = change.span();
+            if overlaps(bases, e + 1, e + SPLICE_SITE) {
+                found |= after_end;
+            }
+            if overlaps(bases, s - SPLICE_SITE, s - 1) {
+                found |= before_start;
+            }
+            if overlaps(bases, e + SPLICE_SITE + 1, e + SPLICE_REGION_INTRON)
+                || overlaps(bases, s - SPLICE_REGION_INTRON, s - SPLICE_SITE - 1)
+                || overlaps(bases, (e + 1).saturating_sub(SPLICE_REGION_EXON).max(pair[0].0), e)
+                || overlaps(bases, s, (s + SPLICE_REGION_EXON - 1).min(pair[1].1))
+            {
+                found |= flags::SPLICE_REGION;
+            }
         }
     }
     found
@@ -347,8 +461,9 @@ impl Vcf<'_> {
 enum Coding {
     /// Only what the change does at the coding sequence's edges (no protein change is written).
     Boundary(Flags),
-    /// The protein change: all types and the amino-acid text (`508VA>508V`, `257P`).
-    Protein(Flags, String),
+    /// The protein change: its types, the amino-acid text (`508VA>508V`, `257P`), and the start or
+    /// stop found at the CDS edges.
+    Protein(Flags, String, Flags),
 }
 
 /// The coding consequence of a change inside a coding sequence; `splice` holds the splice flags found
@@ -516,7 +631,8 @@ fn coding(
             // A 3′-incomplete CDS whose last codon becomes a stop.
             found = (found & !(flags::STOP_LOST | flags::STOP_GAINED)) | flags::STOP_RETAINED;
         } else if !ref_stop {
-            found &= !flags::STOP_LOST;
+            // A 3′-incomplete CDS: the stop is not really there (dropped on output if anything else is).
+            found |= flags::INCOMPLETE_CDS;
         }
     }
     if found & flags::START_LOST != 0 {
@@ -534,7 +650,7 @@ fn coding(
     if found & flags::STOP_RETAINED != 0 {
         found &= !flags::SYNONYMOUS;
     }
-    Coding::Protein(found | splice, text)
+    Coding::Protein(found, text, edges)
 }
 
 /// A deletion at the start codon whose deleted bases the neighbouring reference replaces, so the

@@ -19,7 +19,11 @@ pub const UTR5: Flags = 1 << 13;
 pub const UTR3: Flags = 1 << 14;
 pub const NON_CODING: Flags = 1 << 15;
 pub const INTRON: Flags = 1 << 16;
+/// Not printed: a start or stop found in a CDS that is incomplete at that end.
+pub const INCOMPLETE_CDS: Flags = 1 << 20;
 pub const CODING_SEQUENCE: Flags = 1 << 21;
+/// A symbolic insertion (`<INS…>`) of unknown sequence.
+pub const ELONGATION: Flags = 1 << 22;
 pub const START_RETAINED: Flags = 1 << 23;
 
 pub const SPLICE: Flags = SPLICE_ACCEPTOR | SPLICE_DONOR | SPLICE_REGION;
@@ -34,9 +38,13 @@ pub const PROTEIN: Flags = SYNONYMOUS
     | FRAMESHIFT
     | START_LOST
     | STOP_RETAINED
-    | START_RETAINED;
+    | START_RETAINED
+    | INCOMPLETE_CDS;
 
-const NAMES: [(Flags, &str); 18] = [
+/// Starts and stops, gained, lost or kept.
+pub const START_STOP: Flags = STOP_LOST | STOP_GAINED | STOP_RETAINED | START_LOST | START_RETAINED;
+
+const NAMES: [(Flags, &str); 19] = [
     (SYNONYMOUS, "synonymous"),
     (MISSENSE, "missense"),
     (STOP_LOST, "stop_lost"),
@@ -54,6 +62,7 @@ const NAMES: [(Flags, &str); 18] = [
     (NON_CODING, "non_coding"),
     (INTRON, "intron"),
     (CODING_SEQUENCE, "coding_sequence"),
+    (ELONGATION, "feature_elongation"),
     (START_RETAINED, "start_retained"),
 ];
 

@@ -6,6 +6,7 @@
 mod call;
 pub mod flags;
 pub mod model;
+mod stage;
 
 pub use call::CsqCaller;
 pub use model::TranscriptModel;
