@@ -7,8 +7,8 @@ use clap::{Args, Parser, Subcommand};
 use gas_engine::bundle::{self, BuildOptions, Bundle};
 use gas_engine::{AnnotateOptions, Summary, annotate, input};
 
-/// Annotates VCF files with known rsIDs, genes, region classes and overlap tracks, and builds the
-/// annotation bundle it reads.
+/// Annotates VCF files with known rsIDs, genes, region classes, overlap tracks and (with transcripts
+/// and a reference in the bundle) BCSQ consequences, and builds the annotation bundle it reads.
 #[derive(Parser)]
 #[command(version)]
 struct Cli {
@@ -129,10 +129,13 @@ fn run_build(args: BuildArgs) -> Result<(), String> {
     };
     let manifest = bundle::build(&options).map_err(|e| e.to_string())?;
     eprintln!(
-        "gas-annotate: built {} ({}: {} genes, {} known alleles, {} tracks, {} contigs)",
+        "gas-annotate: built {} ({}: {} genes, {} transcripts for consequences{}, {} known alleles, {} tracks, \
+         {} contigs)",
         options.out.display(),
         manifest.assembly,
         manifest.genes,
+        manifest.transcripts,
+        if manifest.transcripts > 0 && !manifest.sequence { " (no --fasta: BCSQ off)" } else { "" },
         manifest.known_records,
         manifest.tracks.len(),
         manifest.contigs.len()

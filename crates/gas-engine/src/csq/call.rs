@@ -22,6 +22,8 @@ pub struct CsqCaller {
     transcripts: Vec<TranscriptModel>,
     longest: u32,
     coding: HashMap<usize, CodingSequence>,
+    /// The transcripts near the current record (a buffer kept between records).
+    candidates: Vec<usize>,
 }
 
 /// A variant allele reduced to what changes: `reference` replaced by `alt` at `pos` (1-based); an
@@ -78,10 +80,13 @@ impl CsqCaller {
         let (record_from, record_to) = (pos, pos + reference.len() as u32);
         let (lo, hi) = (from.min(record_from), to.max(record_to));
         let first = self.transcripts.partition_point(|t| t.start + self.longest <= lo);
-        let candidates: Vec<usize> = (first..self.transcripts.len())
-            .take_while(|&i| self.transcripts[i].start <= hi)
-            .filter(|&i| self.transcripts[i].end >= lo)
-            .collect();
+        let mut candidates = std::mem::take(&mut self.candidates);
+        candidates.clear();
+        candidates.extend(
+            (first..self.transcripts.len())
+                .take_while(|&i| self.transcripts[i].start <= hi)
+                .filter(|&i| self.transcripts[i].end >= lo),
+        );
         for &i in &candidates {
             let t = &self.transcripts[i];
             if t.is_coding() && overlaps_any(&t.cds, record_from, record_to) && !self.coding.contains_key(&i)
@@ -90,15 +95,14 @@ impl CsqCaller {
                 self.coding.insert(i, seq);
             }
         }
-        let mut near = Vec::new();
-        let window = reference.len() as u32;
-        let near_start = pos.saturating_sub(window).max(1);
-        bundle.reference(contig, near_start, pos + 2 * window, &mut near)?;
-        let vcf = Vcf { pos, reference, alt, near: &near, near_start };
+        if candidates.is_empty() {
+            self.candidates = candidates;
+            return Ok(());
+        }
+        let vcf = Vcf { pos, reference, alt, bundle, contig };
 
         let mut staged: Vec<Staged<'_>> = Vec::new();
         let mut hit = false;
-        let dna = format!("{pos}{}>{}", String::from_utf8_lossy(reference), String::from_utf8_lossy(alt));
         for &i in &candidates {
             let t = &self.transcripts[i];
             if !t.is_coding() || !overlaps_any(&t.cds, record_from, record_to) {
@@ -120,7 +124,8 @@ impl CsqCaller {
                 }
                 Coding::Protein(found, aa, edges) => {
                     stage::push(&mut staged, Staged { transcript: t, found: edges | splice, change: None });
-                    let change = Some(format!("{aa}|{dna}"));
+                    let dna = (String::from_utf8_lossy(reference), String::from_utf8_lossy(alt));
+                    let change = Some(format!("{aa}|{pos}{}>{}", dna.0, dna.1));
                     stage::push(&mut staged, Staged { transcript: t, found: found & flags::PROTEIN, change });
                     let rest = (found | splice) & !flags::PROTEIN;
                     stage::push(&mut staged, Staged { transcript: t, found: rest, change: None });
@@ -169,6 +174,8 @@ impl CsqCaller {
                 entries.push(entry);
             }
         }
+        drop(staged);
+        self.candidates = candidates;
         Ok(())
     }
 }
@@ -440,21 +447,22 @@ fn coding_offset(t: &TranscriptModel, pos: u32) -> Option<usize> {
     None
 }
 
-/// The VCF record as written, with reference bases around it (for a start codon that a deletion only
-/// appears to touch).
+/// The VCF record as written, and where to read reference bases around it (needed only for a
+/// deletion at a start codon).
 struct Vcf<'a> {
     pos: u32,
     reference: &'a [u8],
     alt: &'a [u8],
-    near: &'a [u8],
-    near_start: u32,
+    bundle: &'a Bundle,
+    contig: u32,
 }
 
 impl Vcf<'_> {
-    /// Reference bases `start..start+len` (1-based), when in the window.
-    fn bases(&self, start: u32, len: usize) -> Option<&[u8]> {
-        let at = start.checked_sub(self.near_start)? as usize;
-        self.near.get(at..at + len)
+    /// Reference bases `start..start+len` (1-based), when the contig has them.
+    fn bases(&self, start: u32, len: usize) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        self.bundle.reference(self.contig, start, start + len as u32 - 1, &mut out).ok()?;
+        (out.len() == len).then_some(out)
     }
 }
 
@@ -672,7 +680,7 @@ fn start_retained(t: &TranscriptModel, vcf: &Vcf<'_>) -> bool {
             _ => return false,
         }
     };
-    vcf.bases(block_start, ndel) == Some(deleted)
+    vcf.bases(block_start, ndel).as_deref() == Some(deleted)
 }
 
 fn to_stop(mut aa: String) -> String {

@@ -165,3 +165,42 @@ fn bcsq_matches_the_bcftools_csq_cases() {
     assert!(new.is_empty(), "new BCSQ disagreements:\n{}", new.join("\n"));
     assert!(fixed.is_empty(), "these now agree; remove them from tests/csq-known-failures.txt: {fixed:?}");
 }
+
+#[test]
+fn the_count_log_counts_records_per_consequence() {
+    // bcftools' own case of 39 SNVs over one reverse-strand transcript; the expected tallies are
+    // those of its recorded local-mode output (each type once per record).
+    let dir = testdata("bcftools-csq/ENST00000423372");
+    let out = std::env::temp_dir().join(format!("gas-csq-count-log-{}", std::process::id()));
+    let options = BuildOptions {
+        out: out.clone(),
+        gff3: Some(with_extension(&dir, "gff")),
+        fasta: Some(with_extension(&dir, "fa")),
+        assembly: "bcftools-csq".into(),
+        ..BuildOptions::default()
+    };
+    build(&options).unwrap();
+    let bundle = Bundle::open(&out).unwrap();
+    let (_, summary) = run(&bundle, &std::fs::read(dir.join("snps.vcf")).unwrap()).unwrap();
+    let _ = std::fs::remove_dir_all(&out);
+
+    let mut counts: Vec<(&str, u64)> =
+        summary.consequences.iter().map(|c| (c.consequence.as_str(), c.count)).collect();
+    counts.sort_unstable();
+    assert_eq!(
+        counts,
+        [
+            ("3_prime_utr", 17),
+            ("5_prime_utr", 6),
+            ("intron", 1),
+            ("missense", 5),
+            ("splice_donor", 1),
+            ("splice_region", 5),
+            ("stop_gained", 1),
+            ("stop_lost", 2),
+            ("synonymous", 3),
+        ]
+    );
+    let log = summary.count_log();
+    assert!(log.contains("Consequences (records with each, BCSQ):\n    3_prime_utr: 17\n"), "{log}");
+}
