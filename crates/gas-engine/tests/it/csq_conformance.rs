@@ -68,6 +68,19 @@ fn with_extension(dir: &Path, ext: &str) -> PathBuf {
         .unwrap_or_else(|| panic!("{}: no .{ext} file", dir.display()))
 }
 
+/// A bundle of a case folder's GFF3 and FASTA, built into `out`.
+fn case_bundle(dir: &Path, out: &Path) -> Bundle {
+    let options = BuildOptions {
+        out: out.to_owned(),
+        gff3: Some(with_extension(dir, "gff")),
+        fasta: Some(with_extension(dir, "fa")),
+        assembly: "bcftools-csq".into(),
+        ..BuildOptions::default()
+    };
+    build(&options).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    Bundle::open(out).unwrap()
+}
+
 fn known_failures() -> BTreeMap<String, String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/csq-known-failures.txt");
     std::fs::read_to_string(path)
@@ -102,16 +115,7 @@ fn bcsq_matches_the_bcftools_csq_cases() {
         if vcfs.is_empty() {
             continue;
         }
-        let out = scratch.join(&name);
-        let options = BuildOptions {
-            out: out.clone(),
-            gff3: Some(with_extension(&dir, "gff")),
-            fasta: Some(with_extension(&dir, "fa")),
-            assembly: "bcftools-csq".into(),
-            ..BuildOptions::default()
-        };
-        build(&options).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let bundle = Bundle::open(&out).unwrap();
+        let bundle = case_bundle(&dir, &scratch.join(&name));
         for vcf in vcfs {
             let file = vcf.file_name().unwrap().to_string_lossy().into_owned();
             let stem = vcf.with_extension("");
@@ -172,15 +176,7 @@ fn the_count_log_counts_records_per_consequence() {
     // those of its recorded local-mode output (each type once per record).
     let dir = testdata("bcftools-csq/ENST00000423372");
     let out = std::env::temp_dir().join(format!("gas-csq-count-log-{}", std::process::id()));
-    let options = BuildOptions {
-        out: out.clone(),
-        gff3: Some(with_extension(&dir, "gff")),
-        fasta: Some(with_extension(&dir, "fa")),
-        assembly: "bcftools-csq".into(),
-        ..BuildOptions::default()
-    };
-    build(&options).unwrap();
-    let bundle = Bundle::open(&out).unwrap();
+    let bundle = case_bundle(&dir, &out);
     let (_, summary) = run(&bundle, &std::fs::read(dir.join("snps.vcf")).unwrap()).unwrap();
     let _ = std::fs::remove_dir_all(&out);
 
