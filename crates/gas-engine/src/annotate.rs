@@ -263,11 +263,20 @@ impl<'b> Pass<'b> {
         }
         if bundle.has_consequences() {
             self.consequences.clear();
+            let mut types = 0;
             for allele in record.alt_alleles() {
                 // Symbolic insertions (`<INS…>`) have consequences too; the caller skips other symbols.
                 let (AltAllele::Sequence(alt) | AltAllele::Other(alt)) = allele;
                 self.csq
-                    .call(bundle, contig, record.pos, record.reference, alt, &mut self.consequences)
+                    .call(
+                        bundle,
+                        contig,
+                        record.pos,
+                        record.reference,
+                        alt,
+                        &mut self.consequences,
+                        &mut types,
+                    )
                     .map_err(AnnotateError::Bundle)?;
             }
             if !self.consequences.is_empty() {
@@ -278,7 +287,7 @@ impl<'b> Pass<'b> {
                     }
                     info.out.extend_from_slice(entry.as_bytes());
                 }
-                summary.count_consequences(&self.consequences);
+                summary.count_consequences(types);
             }
         }
         info.finish();

@@ -65,18 +65,9 @@ impl Summary {
         self.regions.iter().find(|c| c.class == class).map_or(0, |c| c.count)
     }
 
-    /// Counts one record's BCSQ entries: each consequence type once per record.
-    pub fn count_consequences(&mut self, entries: &[String]) {
-        let mut seen: Vec<&str> = Vec::new();
-        for entry in entries {
-            let types = entry.split('|').next().unwrap_or_default();
-            for name in types.split('&') {
-                if !seen.contains(&name) {
-                    seen.push(name);
-                }
-            }
-        }
-        for name in seen {
+    /// Counts one record's BCSQ consequence types (each type once per record).
+    pub fn count_consequences(&mut self, types: crate::csq::flags::Flags) {
+        for name in crate::csq::flags::each(types) {
             match self.consequences.iter_mut().find(|c| c.consequence == name) {
                 Some(count) => count.count += 1,
                 None => self.consequences.push(ConsequenceCount { consequence: name.to_owned(), count: 1 }),

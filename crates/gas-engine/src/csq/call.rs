@@ -60,6 +60,7 @@ impl CsqCaller {
         reference: &[u8],
         alt: &[u8],
         entries: &mut Vec<String>,
+        types: &mut Flags,
     ) -> io::Result<()> {
         if self.contig != Some(contig) {
             self.transcripts = bundle.transcripts(contig)?;
@@ -68,7 +69,7 @@ impl CsqCaller {
             self.contig = Some(contig);
         }
         if alt.starts_with(b"<INS") {
-            self.symbolic_insertion(pos, reference, alt, entries);
+            self.symbolic_insertion(pos, reference, alt, entries, types);
             return Ok(());
         }
         if alt.starts_with(b"<") || alt.contains(&b'*') {
@@ -169,6 +170,9 @@ impl CsqCaller {
                 }
             }
         }
+        for entry in &staged {
+            *types |= stage::printed(entry);
+        }
         for entry in staged.iter().map(stage::format) {
             if !entries.contains(&entry) {
                 entries.push(entry);
@@ -183,7 +187,14 @@ impl CsqCaller {
 impl CsqCaller {
     /// A symbolic insertion (`<INS:ME:ALU>`): its sequence is unknown, so it is a feature elongation of
     /// whatever the base after POS belongs to, plus the splice sites it is near.
-    fn symbolic_insertion(&self, pos: u32, reference: &[u8], alt: &[u8], entries: &mut Vec<String>) {
+    fn symbolic_insertion(
+        &self,
+        pos: u32,
+        reference: &[u8],
+        alt: &[u8],
+        entries: &mut Vec<String>,
+        types: &mut Flags,
+    ) {
         let change = Change { pos, reference, alt, symbolic: true };
         let at = pos + 1;
         let mut staged: Vec<Staged<'_>> = Vec::new();
@@ -221,6 +232,9 @@ impl CsqCaller {
                     Staged { transcript: t, found: found | flags::ELONGATION, change: None },
                 );
             }
+        }
+        for entry in &staged {
+            *types |= stage::printed(entry);
         }
         for entry in staged.iter().map(stage::format) {
             if !entries.contains(&entry) {

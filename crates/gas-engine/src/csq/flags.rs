@@ -66,6 +66,11 @@ const NAMES: [(Flags, &str); 19] = [
     (START_RETAINED, "start_retained"),
 ];
 
+/// The names of the set types, in order.
+pub fn each(found: Flags) -> impl Iterator<Item = &'static str> {
+    NAMES.into_iter().filter(move |(flag, _)| found & flag != 0).map(|(_, name)| name)
+}
+
 /// The names of the set types, joined by `&`.
 pub fn names(found: Flags) -> String {
     let mut out = String::new();

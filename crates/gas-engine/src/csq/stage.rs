@@ -26,14 +26,16 @@ pub fn push<'t>(staged: &mut Vec<Staged<'t>>, mut new: Staged<'t>) {
     {
         new.found &= !flags::SPLICE_REGION;
     }
+    // Entries that print no transcript (intron, non_coding) merge across transcripts of one biotype;
+    // bcftools compares genes only for protein changes, so two genes' introns print as the first's.
     let same_target = |old: &Staged<'_>| {
         let shows_transcript = (old.found | new.found) & !(flags::INTRON | flags::NON_CODING) != 0;
         (old.transcript.id == new.transcript.id || !shows_transcript)
             && old.transcript.biotype == new.transcript.biotype
-            && old.transcript.gene == new.transcript.gene
     };
     if new.found & flags::PROTEIN != 0 {
-        for old in staged.iter_mut().filter(|old| same_target(old)) {
+        let same_gene = |old: &&mut Staged<'_>| old.transcript.gene == new.transcript.gene;
+        for old in staged.iter_mut().filter(|old| same_target(old)).filter(same_gene) {
             match (&old.change, &new.change) {
                 (Some(a), Some(b)) if a != b => continue,
                 (Some(_), Some(_)) | (None, None) => {}
@@ -67,18 +69,23 @@ pub fn push<'t>(staged: &mut Vec<Staged<'t>>, mut new: Staged<'t>) {
     staged.push(new);
 }
 
-/// The entry as BCSQ prints it.
-pub fn format(entry: &Staged<'_>) -> String {
-    let t = entry.transcript;
+/// The types an entry prints: the start or stop of an incomplete CDS gives way to anything else
+/// found, and a lost or gained start or stop says more than "missense".
+pub fn printed(entry: &Staged<'_>) -> Flags {
     let mut found = entry.found;
-    // The start or stop of an incomplete CDS gives way to anything else found.
     if found & flags::INCOMPLETE_CDS != 0 && found & !(flags::START_STOP | flags::INCOMPLETE_CDS) != 0 {
         found &= !(flags::START_STOP | flags::INCOMPLETE_CDS);
     }
-    // A lost or gained start or stop says more than "missense".
     if found & flags::START_STOP != 0 {
         found &= !flags::MISSENSE;
     }
+    found
+}
+
+/// The entry as BCSQ prints it.
+pub fn format(entry: &Staged<'_>) -> String {
+    let t = entry.transcript;
+    let found = printed(entry);
     let mut text = flags::names(found);
     // NMD transcripts say so on every consequence but intron and non_coding ones.
     if t.biotype == "nonsense_mediated_decay" && found & !(flags::INTRON | flags::NON_CODING) != 0 {
