@@ -11,7 +11,7 @@ use crate::bundle::known::KnownCursor;
 use crate::bundle::regions::{INTERGENIC, RegionClass, RegionCursor};
 use crate::bundle::sequence::SequenceCursor;
 use crate::bundle::tracks::TrackCursor;
-use crate::csq::CsqCaller;
+use crate::csq::{Consequences, CsqCaller};
 use crate::summary::{ContigCount, Summary};
 use crate::vcf::{AltAllele, Header, VcfError, header_trim, parse_record, read_header};
 
@@ -93,7 +93,7 @@ struct Pass<'b> {
     info_values: Vec<Vec<Vec<u8>>>,
     genes: Vec<(u32, RegionClass)>,
     csq: CsqCaller,
-    consequences: Vec<String>,
+    consequences: Consequences,
 }
 
 impl<'b> Pass<'b> {
@@ -110,7 +110,7 @@ impl<'b> Pass<'b> {
             info_values: vec![Vec::new(); bundle.manifest.known_info.len()],
             genes: Vec::new(),
             csq: CsqCaller::default(),
-            consequences: Vec::new(),
+            consequences: Consequences::default(),
         }
     }
 
@@ -263,31 +263,22 @@ impl<'b> Pass<'b> {
         }
         if bundle.has_consequences() {
             self.consequences.clear();
-            let mut types = 0;
             for allele in record.alt_alleles() {
                 // Symbolic insertions (`<INS…>`) have consequences too; the caller skips other symbols.
                 let (AltAllele::Sequence(alt) | AltAllele::Other(alt)) = allele;
                 self.csq
-                    .call(
-                        bundle,
-                        contig,
-                        record.pos,
-                        record.reference,
-                        alt,
-                        &mut self.consequences,
-                        &mut types,
-                    )
+                    .call(bundle, contig, record.pos, record.reference, alt, &mut self.consequences)
                     .map_err(AnnotateError::Bundle)?;
             }
-            if !self.consequences.is_empty() {
+            if !self.consequences.entries.is_empty() {
                 info.key(b"BCSQ=");
-                for (i, entry) in self.consequences.iter().enumerate() {
+                for (i, entry) in self.consequences.entries.iter().enumerate() {
                     if i > 0 {
                         info.out.push(b',');
                     }
                     info.out.extend_from_slice(entry.as_bytes());
                 }
-                summary.count_consequences(types);
+                summary.count_consequences(self.consequences.types);
             }
         }
         info.finish();

@@ -15,6 +15,30 @@ const SPLICE_SITE: u32 = 2;
 /// Exon bases next to an intron that make a splice region.
 const SPLICE_REGION_EXON: u32 = 3;
 
+/// One record's BCSQ entries (all ALT alleles, without duplicates) and the types they print.
+#[derive(Debug, Default)]
+pub struct Consequences {
+    pub entries: Vec<String>,
+    pub types: Flags,
+}
+
+impl Consequences {
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.types = 0;
+    }
+
+    fn add(&mut self, staged: &[Staged<'_>]) {
+        for entry in staged {
+            self.types |= stage::printed(entry);
+            let text = stage::format(entry);
+            if !self.entries.contains(&text) {
+                self.entries.push(text);
+            }
+        }
+    }
+}
+
 /// One pass's consequence caller: the current contig's transcripts and their coding sequences.
 #[derive(Default)]
 pub struct CsqCaller {
@@ -59,8 +83,7 @@ impl CsqCaller {
         pos: u32,
         reference: &[u8],
         alt: &[u8],
-        entries: &mut Vec<String>,
-        types: &mut Flags,
+        out: &mut Consequences,
     ) -> io::Result<()> {
         if self.contig != Some(contig) {
             self.transcripts = bundle.transcripts(contig)?;
@@ -69,7 +92,7 @@ impl CsqCaller {
             self.contig = Some(contig);
         }
         if alt.starts_with(b"<INS") {
-            self.symbolic_insertion(pos, reference, alt, entries, types);
+            self.symbolic_insertion(pos, reference, alt, out);
             return Ok(());
         }
         if alt.starts_with(b"<") || alt.contains(&b'*') {
@@ -170,14 +193,7 @@ impl CsqCaller {
                 }
             }
         }
-        for entry in &staged {
-            *types |= stage::printed(entry);
-        }
-        for entry in staged.iter().map(stage::format) {
-            if !entries.contains(&entry) {
-                entries.push(entry);
-            }
-        }
+        out.add(&staged);
         drop(staged);
         self.candidates = candidates;
         Ok(())
@@ -187,14 +203,7 @@ impl CsqCaller {
 impl CsqCaller {
     /// A symbolic insertion (`<INS:ME:ALU>`): its sequence is unknown, so it is a feature elongation of
     /// whatever the base after POS belongs to, plus the splice sites it is near.
-    fn symbolic_insertion(
-        &self,
-        pos: u32,
-        reference: &[u8],
-        alt: &[u8],
-        entries: &mut Vec<String>,
-        types: &mut Flags,
-    ) {
+    fn symbolic_insertion(&self, pos: u32, reference: &[u8], alt: &[u8], out: &mut Consequences) {
         let change = Change { pos, reference, alt, symbolic: true };
         let at = pos + 1;
         let mut staged: Vec<Staged<'_>> = Vec::new();
@@ -233,14 +242,7 @@ impl CsqCaller {
                 );
             }
         }
-        for entry in &staged {
-            *types |= stage::printed(entry);
-        }
-        for entry in staged.iter().map(stage::format) {
-            if !entries.contains(&entry) {
-                entries.push(entry);
-            }
-        }
+        out.add(&staged);
     }
 }
 

@@ -8,5 +8,5 @@ pub mod flags;
 pub mod model;
 mod stage;
 
-pub use call::CsqCaller;
+pub use call::{Consequences, CsqCaller};
 pub use model::TranscriptModel;
