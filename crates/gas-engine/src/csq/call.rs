@@ -46,8 +46,8 @@ pub struct CsqCaller {
     transcripts: Vec<TranscriptModel>,
     longest: u32,
     coding: HashMap<usize, CodingSequence>,
-    /// The transcripts near the current record (a buffer kept between records).
-    candidates: Vec<usize>,
+    /// The transcripts near the current record and their splice flags (a buffer kept between records).
+    candidates: Vec<(usize, Flags)>,
 }
 
 /// A variant allele reduced to what changes: `reference` replaced by `alt` at `pos` (1-based); an
@@ -106,12 +106,17 @@ impl CsqCaller {
         let first = self.transcripts.partition_point(|t| t.start + self.longest <= lo);
         let mut candidates = std::mem::take(&mut self.candidates);
         candidates.clear();
+        // Each nearby transcript with its splice flags (computed once; only coding ones have any).
         candidates.extend(
             (first..self.transcripts.len())
                 .take_while(|&i| self.transcripts[i].start <= hi)
-                .filter(|&i| self.transcripts[i].end >= lo),
+                .filter(|&i| self.transcripts[i].end >= lo)
+                .map(|i| {
+                    let t = &self.transcripts[i];
+                    (i, if t.is_coding() { splice_flags(t, &change) } else { 0 })
+                }),
         );
-        for &i in &candidates {
+        for &(i, _) in &candidates {
             let t = &self.transcripts[i];
             if t.is_coding() && overlaps_any(&t.cds, record_from, record_to) && !self.coding.contains_key(&i)
             {
@@ -127,7 +132,7 @@ impl CsqCaller {
 
         let mut staged: Vec<Staged<'_>> = Vec::new();
         let mut hit = false;
-        for &i in &candidates {
+        for &(i, splice) in &candidates {
             let t = &self.transcripts[i];
             if !t.is_coding() || !overlaps_any(&t.cds, record_from, record_to) {
                 continue;
@@ -141,7 +146,6 @@ impl CsqCaller {
                 }
                 continue;
             }
-            let splice = splice_flags(t, &change);
             match coding(t, &self.coding[&i], &change, &vcf, splice) {
                 Coding::Boundary(found) => {
                     stage::push(&mut staged, Staged { transcript: t, found, change: None })
@@ -156,7 +160,7 @@ impl CsqCaller {
                 }
             }
         }
-        for &i in &candidates {
+        for &(i, _) in &candidates {
             let t = &self.transcripts[i];
             if !t.is_coding() {
                 continue;
@@ -167,19 +171,15 @@ impl CsqCaller {
                 stage::push(&mut staged, Staged { transcript: t, found: utr, change: None });
             }
         }
-        for &i in &candidates {
+        for &(i, splice) in &candidates {
             let t = &self.transcripts[i];
-            if !t.is_coding() {
-                continue;
-            }
-            let splice = splice_flags(t, &change);
             if splice != 0 {
                 hit = true;
                 stage::push(&mut staged, Staged { transcript: t, found: splice, change: None });
             }
         }
         if !hit {
-            for &i in &candidates {
+            for &(i, _) in &candidates {
                 let t = &self.transcripts[i];
                 // An insertion counts only strictly inside the transcript (not after its last base).
                 let inside = if change.reference.is_empty() {
