@@ -270,14 +270,9 @@ impl<'b> Pass<'b> {
                     .call(bundle, contig, record.pos, record.reference, alt, &mut self.consequences)
                     .map_err(AnnotateError::Bundle)?;
             }
-            if !self.consequences.entries.is_empty() {
+            if !self.consequences.is_empty() {
                 info.key(b"BCSQ=");
-                for (i, entry) in self.consequences.entries.iter().enumerate() {
-                    if i > 0 {
-                        info.out.push(b',');
-                    }
-                    info.out.extend_from_slice(entry.as_bytes());
-                }
+                info.out.extend_from_slice(&self.consequences.text);
                 summary.count_consequences(self.consequences.types);
             }
         }

@@ -15,27 +15,48 @@ const SPLICE_SITE: u32 = 2;
 /// Exon bases next to an intron that make a splice region.
 const SPLICE_REGION_EXON: u32 = 3;
 
-/// One record's BCSQ entries (all ALT alleles, without duplicates) and the types they print.
+/// One record's BCSQ value (the entries of all ALT alleles, without duplicates, joined by `,`) and the
+/// types they print.
 #[derive(Debug, Default)]
 pub struct Consequences {
-    pub entries: Vec<String>,
+    pub text: Vec<u8>,
     pub types: Flags,
 }
 
 impl Consequences {
     pub fn clear(&mut self) {
-        self.entries.clear();
+        self.text.clear();
         self.types = 0;
     }
 
-    fn add(&mut self, staged: &[Staged<'_>]) {
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Adds the staged entries; those without a protein change (the same text for every variant in
+    /// that part of that transcript) are formatted once and kept in `formatted`.
+    fn add(&mut self, staged: &[Staged<'_>], formatted: &mut HashMap<(usize, Flags), String>) {
         for entry in staged {
-            self.types |= stage::printed(entry);
-            let text = stage::format(entry);
-            if !self.entries.contains(&text) {
-                self.entries.push(text);
+            let printed = stage::printed(entry);
+            self.types |= printed;
+            if entry.change.is_some() {
+                self.push(stage::format(entry).as_bytes());
+            } else {
+                let key = (std::ptr::from_ref(entry.transcript) as usize, printed);
+                let text = formatted.entry(key).or_insert_with(|| stage::format(entry));
+                self.push(text.as_bytes());
             }
         }
+    }
+
+    fn push(&mut self, entry: &[u8]) {
+        if self.text.split(|b| *b == b',').any(|e| e == entry) {
+            return;
+        }
+        if !self.text.is_empty() {
+            self.text.push(b',');
+        }
+        self.text.extend_from_slice(entry);
     }
 }
 
@@ -48,6 +69,8 @@ pub struct CsqCaller {
     coding: HashMap<usize, CodingSequence>,
     /// The transcripts near the current record and their splice flags (a buffer kept between records).
     candidates: Vec<(usize, Flags)>,
+    /// Entries without a protein change, by transcript (address) and types; cleared with the contig.
+    formatted: HashMap<(usize, Flags), String>,
 }
 
 /// A variant allele reduced to what changes: `reference` replaced by `alt` at `pos` (1-based); an
@@ -89,6 +112,7 @@ impl CsqCaller {
             self.transcripts = bundle.transcripts(contig)?;
             self.longest = self.transcripts.iter().map(|t| t.end - t.start + 1).max().unwrap_or(0);
             self.coding.clear();
+            self.formatted.clear();
             self.contig = Some(contig);
         }
         if alt.starts_with(b"<INS") {
@@ -193,7 +217,7 @@ impl CsqCaller {
                 }
             }
         }
-        out.add(&staged);
+        out.add(&staged, &mut self.formatted);
         drop(staged);
         self.candidates = candidates;
         Ok(())
@@ -242,7 +266,7 @@ impl CsqCaller {
                 );
             }
         }
-        out.add(&staged);
+        out.add(&staged, &mut HashMap::new());
     }
 }
 
