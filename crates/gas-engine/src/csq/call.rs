@@ -574,6 +574,14 @@ fn coding(
             if e < d {
                 d = e;
             }
+            // Written the usual VCF way (one shared base first, none at the end), a deletion that runs
+            // from the intron into the piece cannot be placed inside it: bcftools says coding_sequence.
+            let vcf_form = vcf.alt.len() == 1
+                && vcf.reference.first() == vcf.alt.first()
+                && vcf.reference.last() != vcf.alt.last();
+            if before && vcf_form {
+                return Coding::Boundary(splice | edges | flags::CODING_SEQUENCE);
+            }
             if before || (a + 1 < e && d >= e) || ref_end > e {
                 // The net change in length decides the frame (a complex allele also inserts bases).
                 let net = (d - a) as usize;
