@@ -200,3 +200,56 @@ fn the_count_log_counts_records_per_consequence() {
     let log = summary.count_log();
     assert!(log.contains("Consequences (records with each, BCSQ):\n    3_prime_utr: 17\n"), "{log}");
 }
+
+mod never_panics {
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// bcftools' SAMD11 (forward strand, 19.7 kb) and AL627309.1 (reverse strand, 4.5 kb) cases.
+    fn bundles() -> &'static [Bundle; 2] {
+        static BUNDLES: OnceLock<[Bundle; 2]> = OnceLock::new();
+        BUNDLES.get_or_init(|| {
+            let scratch = std::env::temp_dir().join(format!("gas-csq-prop-{}", std::process::id()));
+            ["ENST00000341065", "ENST00000423372"]
+                .map(|case| case_bundle(&testdata(&format!("bcftools-csq/{case}")), &scratch.join(case)))
+        })
+    }
+
+    fn allele() -> impl Strategy<Value = String> {
+        prop_oneof![
+            8 => "[ACGT]{1,8}",
+            1 => Just("<INS:ME:ALU>".to_owned()),
+            1 => Just("<DEL>".to_owned()),
+            1 => Just("*".to_owned()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// Any allele anywhere on either strand (past the contig's ends too): a result whose BCSQ
+        /// entries all have their fields, never a panic.
+        #[test]
+        fn any_allele_anywhere_gets_well_formed_entries(
+            records in proptest::collection::vec((1u32..20_000, "[ACGT]{1,8}", allele()), 1..20),
+            reverse in any::<bool>(),
+        ) {
+            let mut vcf = String::from("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
+            for (pos, reference, alt) in &records {
+                vcf.push_str(&format!("1\t{pos}\t.\t{reference}\t{alt}\t.\t.\t.\n"));
+            }
+            let (out, _) = run(&bundles()[usize::from(reverse)], vcf.as_bytes()).unwrap();
+            for record in records(&out) {
+                if let Some(value) = info(record[7], "BCSQ") {
+                    for entry in value.split(',') {
+                        let fields: Vec<&str> = entry.split('|').collect();
+                        prop_assert!(fields.len() >= 4 && !fields[0].is_empty(), "{}", entry);
+                    }
+                }
+            }
+        }
+    }
+}
