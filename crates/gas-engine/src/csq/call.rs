@@ -65,7 +65,9 @@ impl Consequences {
 pub struct CsqCaller {
     contig: Option<u32>,
     transcripts: Vec<TranscriptModel>,
-    longest: u32,
+    /// The largest end among transcripts `0..=i` (they are sorted by start): where a backward scan
+    /// for transcripts reaching a position can stop.
+    max_end: Vec<u32>,
     coding: HashMap<usize, CodingSequence>,
     /// The transcripts near the current record and their splice flags (a buffer kept between records).
     candidates: Vec<(usize, Flags)>,
@@ -110,7 +112,14 @@ impl CsqCaller {
     ) -> io::Result<()> {
         if self.contig != Some(contig) {
             self.transcripts = bundle.transcripts(contig)?;
-            self.longest = self.transcripts.iter().map(|t| t.end - t.start + 1).max().unwrap_or(0);
+            self.max_end = self
+                .transcripts
+                .iter()
+                .scan(0, |max, t| {
+                    *max = t.end.max(*max);
+                    Some(*max)
+                })
+                .collect();
             self.coding.clear();
             self.formatted.clear();
             self.contig = Some(contig);
@@ -127,19 +136,21 @@ impl CsqCaller {
         // bcftools looks one base past REF for CDS, UTR and exon overlaps (insertions).
         let (record_from, record_to) = (pos, pos + reference.len() as u32);
         let (lo, hi) = (from.min(record_from), to.max(record_to));
-        let first = self.transcripts.partition_point(|t| t.start + self.longest <= lo);
         let mut candidates = std::mem::take(&mut self.candidates);
         candidates.clear();
-        // Each nearby transcript with its splice flags (computed once; only coding ones have any).
-        candidates.extend(
-            (first..self.transcripts.len())
-                .take_while(|&i| self.transcripts[i].start <= hi)
-                .filter(|&i| self.transcripts[i].end >= lo)
-                .map(|i| {
-                    let t = &self.transcripts[i];
-                    (i, if t.is_coding() { splice_flags(t, &change) } else { 0 })
-                }),
-        );
+        // Each nearby transcript with its splice flags (computed once; only coding ones have any), in
+        // start order: walk back from the last transcript starting by `hi` while one could still reach `lo`.
+        let last = self.transcripts.partition_point(|t| t.start <= hi);
+        for i in (0..last).rev() {
+            if self.max_end[i] < lo {
+                break;
+            }
+            let t = &self.transcripts[i];
+            if t.end >= lo {
+                candidates.push((i, if t.is_coding() { splice_flags(t, &change) } else { 0 }));
+            }
+        }
+        candidates.reverse();
         for &(i, _) in &candidates {
             let t = &self.transcripts[i];
             if t.is_coding() && overlaps_any(&t.cds, record_from, record_to) && !self.coding.contains_key(&i)
@@ -232,9 +243,9 @@ impl CsqCaller {
         let at = pos + 1;
         let mut staged: Vec<Staged<'_>> = Vec::new();
         let mut hit = false;
-        let first = self.transcripts.partition_point(|t| t.start + self.longest <= pos);
-        let candidates =
-            self.transcripts[first..].iter().take_while(|t| t.start <= at + 1).filter(|t| t.end + 1 >= pos);
+        let last = self.transcripts.partition_point(|t| t.start <= at + 1);
+        let reach = self.max_end[..last].iter().rposition(|&end| end + 1 < pos).map_or(0, |i| i + 1);
+        let candidates = self.transcripts[reach..last].iter().filter(|t| t.end + 1 >= pos);
         for t in candidates.clone() {
             let mut found = 0;
             if t.is_coding() && overlaps_any(&t.cds, at, at) {
