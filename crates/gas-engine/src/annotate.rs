@@ -13,7 +13,7 @@ use crate::bundle::sequence::SequenceCursor;
 use crate::bundle::tracks::TrackCursor;
 use crate::csq::{Consequences, CsqCaller};
 use crate::summary::{ContigCount, Summary};
-use crate::vcf::{AltAllele, Header, VcfError, header_trim, parse_record, read_header};
+use crate::vcf::{AltAllele, Header, VcfError, parse_record, read_header};
 
 #[derive(Debug, Clone, Default)]
 pub struct AnnotateOptions {
@@ -53,22 +53,37 @@ pub fn annotate(
     write_header(bundle, &header, &summary.warnings, options, output).map_err(AnnotateError::Output)?;
 
     let mut pass = Pass::new(bundle);
-    let mut line = Vec::with_capacity(1024);
-    let mut out = Vec::with_capacity(2048);
+    // A line that spans two reads of the input is gathered here; most lines are read in place.
+    let mut straddling = Vec::with_capacity(1024);
+    // Output is gathered into large batches: one copy per line, not two.
+    let mut out = Vec::with_capacity(OUTPUT_BATCH + 4096);
     let mut n = header.lines;
     loop {
-        line.clear();
-        if input.read_until(b'\n', &mut line).map_err(VcfError::Io)? == 0 {
-            break;
-        }
+        let buffered = input.fill_buf().map_err(VcfError::Io)?;
+        let (line, whole): (&[u8], usize) = match memchr::memchr(b'\n', buffered) {
+            Some(end) => (&buffered[..end], end + 1),
+            None if buffered.is_empty() => break,
+            None => {
+                // The line continues past the buffer: read it the slow way.
+                straddling.clear();
+                input.read_until(b'\n', &mut straddling).map_err(VcfError::Io)?;
+                (&straddling[..], 0)
+            }
+        };
         n += 1;
-        header_trim(&mut line);
-        if line.is_empty() {
+        let line = trim_end(line);
+        let blank = line.is_empty();
+        if !blank {
+            pass.annotate_line(line, n, &mut out, &mut summary)?;
+        }
+        input.consume(whole);
+        if out.len() >= OUTPUT_BATCH {
+            output.write_all(&out).map_err(AnnotateError::Output)?;
+            out.clear();
+        }
+        if blank {
             continue;
         }
-        out.clear();
-        pass.annotate_line(&line, n, &mut out, &mut summary)?;
-        output.write_all(&out).map_err(AnnotateError::Output)?;
         if summary.total & 0xffff == 0 {
             if options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
                 return Err(AnnotateError::Cancelled);
@@ -76,8 +91,20 @@ pub fn annotate(
             progress(summary.total);
         }
     }
+    output.write_all(&out).map_err(AnnotateError::Output)?;
     output.flush().map_err(AnnotateError::Output)?;
     Ok(summary)
+}
+
+/// Output bytes gathered before one write.
+const OUTPUT_BATCH: usize = 1 << 18;
+
+/// A line without its line ending (`\n`, `\r\n`, stray `\r`s).
+fn trim_end(mut line: &[u8]) -> &[u8] {
+    while let [rest @ .., b'\n' | b'\r'] = line {
+        line = rest;
+    }
+    line
 }
 
 /// Per-pass state: cursors into the bundle, reusable buffers, the contig last seen.

@@ -80,3 +80,21 @@ fn a_cancelled_pass_stops_within_65536_records() {
     assert!(matches!(result, Err(gas_engine::AnnotateError::Cancelled)), "{result:?}");
     assert_eq!(seen, [65_536], "stopped at the next check, not at the end of the file");
 }
+
+#[test]
+fn lines_longer_than_the_read_buffer_come_out_the_same() {
+    // A 64-byte read buffer: nearly every line spans two reads, some many.
+    let long_info = format!("NOTE={}", "x".repeat(300));
+    let body = format!(
+        "chr22\t16050075\t.\tA\tG\t.\t.\t{long_info}\r\nchr22\t16050115\t.\tG\tA\t.\t.\t.\n\nchr22\t16050213\t.\tC\tT\t.\t.\tDP=1"
+    );
+    let vcf = format!("{HEADER}{body}");
+    let (expected, summary) = run(demo_bundle(), vcf.as_bytes()).unwrap();
+    let mut small = std::io::BufReader::with_capacity(64, std::io::Cursor::new(vcf.into_bytes()));
+    let mut out = Vec::new();
+    let again =
+        gas_engine::annotate(demo_bundle(), &mut small, &mut out, &Default::default(), &mut |_| {}).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), expected);
+    assert_eq!((summary.total, again.total), (3, 3));
+    assert!(records(&expected)[0][7].starts_with(&format!("{long_info};")), "{expected}");
+}
