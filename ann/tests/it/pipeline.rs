@@ -9,7 +9,7 @@ use gas_core::messages::{ArchiveRequest, JobRequest, JobResult, Version};
 use gas_core::{Job, JobId, JobStatus, Plan, Profile, Timestamp, Topic, UserId};
 use gas_engine::{AnnotateOptions, Bundle};
 use gas_testkit::{TestDeployment, eventually, fast_queues};
-use gas_worker::{Worker, parse_body};
+use gas_worker::Worker;
 use tokio::sync::oneshot;
 
 pub struct Stack {
@@ -97,18 +97,7 @@ impl Stack {
 
     /// Every message waiting on `topic`'s queue, parsed.
     pub async fn drain<M: serde::de::DeserializeOwned>(&self, topic: Topic) -> Vec<M> {
-        let queue = Queue::connect(&self.t.aws, &self.t.deployment, topic).await.unwrap();
-        let mut all = Vec::new();
-        loop {
-            let batch = queue.receive(10, Duration::from_secs(1)).await.unwrap();
-            if batch.is_empty() {
-                return all;
-            }
-            for m in batch {
-                all.push(parse_body(&m.body).unwrap());
-                queue.delete(&m.receipt_handle).await.unwrap();
-            }
-        }
+        gas_testkit::drain(&Queue::connect(&self.t.aws, &self.t.deployment, topic).await.unwrap()).await
     }
 
     pub async fn stop(mut self) {

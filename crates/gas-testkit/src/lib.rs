@@ -106,3 +106,21 @@ pub fn init_logging() {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
 }
+
+/// Every message waiting on `queue` (fed by an SNS topic), unwrapped from its SNS envelope and parsed,
+/// deleting each: what a test reads to see what was published, and how often.
+pub async fn drain<M: serde::de::DeserializeOwned>(queue: &gas_aws::Queue) -> Vec<M> {
+    let mut all = Vec::new();
+    loop {
+        let batch = queue.receive(10, Duration::from_secs(1)).await.unwrap();
+        if batch.is_empty() {
+            return all;
+        }
+        for m in batch {
+            let envelope: serde_json::Value = serde_json::from_str(&m.body).unwrap();
+            let message = envelope["Message"].as_str().expect("an SNS envelope");
+            all.push(serde_json::from_str(message).unwrap());
+            queue.delete(&m.receipt_handle).await.unwrap();
+        }
+    }
+}

@@ -1,10 +1,8 @@
-use std::time::Duration;
-
 use gas_aws::{AnnotationsTable, JobSubmission, Publisher, Queue, SubmitError, Submitted, submit_job};
 use gas_core::keys::sanitize_file_name;
 use gas_core::messages::JobRequest;
 use gas_core::{JobId, JobStatus, Topic, UserId};
-use gas_testkit::{TestDeployment, fast_queues};
+use gas_testkit::{TestDeployment, drain, fast_queues};
 
 fn submission(t: &TestDeployment, job_id: JobId, user: &str) -> JobSubmission {
     let user_id: UserId = user.parse().unwrap();
@@ -15,21 +13,6 @@ fn submission(t: &TestDeployment, job_id: JobId, user: &str) -> JobSubmission {
         user_id,
         input_file_name: name,
         s3_inputs_bucket: t.deployment.inputs_bucket(),
-    }
-}
-
-async fn drain(queue: &Queue) -> Vec<JobRequest> {
-    let mut all = Vec::new();
-    loop {
-        let batch = queue.receive(10, Duration::from_secs(1)).await.unwrap();
-        if batch.is_empty() {
-            return all;
-        }
-        for m in batch {
-            let envelope: serde_json::Value = serde_json::from_str(&m.body).unwrap();
-            all.push(serde_json::from_str(envelope["Message"].as_str().unwrap()).unwrap());
-            queue.delete(&m.receipt_handle).await.unwrap();
-        }
     }
 }
 
@@ -53,7 +36,7 @@ async fn submitting_the_same_job_twice_makes_one_row_and_one_message() {
     assert!(row.request_published_time.is_some());
     assert_eq!(table.list_for_user(&"alice".parse().unwrap()).await.unwrap().len(), 1);
 
-    let messages = drain(&queue).await;
+    let messages = drain::<JobRequest>(&queue).await;
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0].job_id, job_id);
     assert_eq!(messages[0].s3_key_input_file, row.s3_key_input_file);
@@ -71,7 +54,7 @@ async fn a_submission_interrupted_before_publishing_is_finished_by_the_retry() {
     // The first attempt wrote the row and died before publishing.
     let s = submission(&t, job_id, "bob");
     let mut row = submit_job(&table, &publisher, s.clone()).await.unwrap().job().clone();
-    drain(&queue).await;
+    drain::<JobRequest>(&queue).await;
     row.request_published_time = None;
     t.aws
         .dynamodb
@@ -84,7 +67,7 @@ async fn a_submission_interrupted_before_publishing_is_finished_by_the_retry() {
 
     let retried = submit_job(&table, &publisher, s).await.unwrap();
     assert!(matches!(retried, Submitted::Again(_)));
-    assert_eq!(drain(&queue).await.len(), 1);
+    assert_eq!(drain::<JobRequest>(&queue).await.len(), 1);
     assert!(table.get(&job_id).await.unwrap().unwrap().request_published_time.is_some());
 }
 
