@@ -71,16 +71,16 @@ pub fn each(found: Flags) -> impl Iterator<Item = &'static str> {
     NAMES.into_iter().filter(move |(flag, _)| found & flag != 0).map(|(_, name)| name)
 }
 
-/// The names of the set types, joined by `&`.
-pub fn names(found: Flags) -> String {
-    let mut out = String::new();
+/// Appends the names of the set types, joined by `&`.
+pub fn write_names(found: Flags, out: &mut Vec<u8>) {
+    let mut first = true;
     for (flag, name) in NAMES {
         if found & flag != 0 {
-            if !out.is_empty() {
-                out.push('&');
+            if !first {
+                out.push(b'&');
             }
-            out.push_str(name);
+            first = false;
+            out.extend_from_slice(name.as_bytes());
         }
     }
-    out
 }

@@ -4,9 +4,14 @@
 //! transcript ids and with the reference sequence (`--fasta`).
 
 mod call;
+mod change;
+mod coding;
+mod consequences;
 pub mod flags;
 pub mod model;
+mod sites;
 mod stage;
 
-pub use call::{Consequences, CsqCaller};
+pub use call::CsqCaller;
+pub use consequences::Consequences;
 pub use model::TranscriptModel;

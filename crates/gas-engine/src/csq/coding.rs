@@ -1,0 +1,394 @@
+//! The coding part of a call: where a change lands in the coding sequence and what it does to the
+//! protein (codon translation, frameshifts, inframe indels, starts and stops).
+
+use std::io;
+
+use super::change::Change;
+use super::flags::{self, Flags};
+use super::model::TranscriptModel;
+use crate::bundle::Bundle;
+
+/// Bases past the coding sequence's 3′ end kept for translating a frameshift that runs off it.
+const PAST_STOP: u32 = 10;
+
+/// A transcript's coding sequence in transcript orientation (5′ to 3′), then up to [`PAST_STOP`]
+/// bases that follow it.
+pub struct CodingSequence {
+    seq: Vec<u8>,
+    past: Vec<u8>,
+}
+
+pub fn coding_sequence(bundle: &Bundle, contig: u32, t: &TranscriptModel) -> io::Result<CodingSequence> {
+    let mut seq = Vec::new();
+    let mut piece = Vec::new();
+    for &(s, e) in &t.cds {
+        bundle.reference(contig, s, e, &mut piece)?;
+        seq.extend_from_slice(&piece);
+    }
+    let (first, last) = (t.cds[0].0, t.cds[t.cds.len() - 1].1);
+    let mut past = Vec::new();
+    if t.reverse {
+        reverse_complement(&mut seq);
+        if first > 1 {
+            bundle.reference(contig, first.saturating_sub(PAST_STOP).max(1), first - 1, &mut past)?;
+        }
+        reverse_complement(&mut past);
+    } else {
+        bundle.reference(contig, last + 1, last + PAST_STOP, &mut past)?;
+    }
+    Ok(CodingSequence { seq, past })
+}
+
+fn reverse_complement(seq: &mut [u8]) {
+    seq.reverse();
+    for b in seq.iter_mut() {
+        *b = complement(*b);
+    }
+}
+
+fn complement(b: u8) -> u8 {
+    match b {
+        b'A' => b'T',
+        b'C' => b'G',
+        b'G' => b'C',
+        b'T' => b'A',
+        other => other,
+    }
+}
+
+/// The offset in the coding sequence (transcript orientation) of genomic position `pos`.
+fn coding_offset(t: &TranscriptModel, pos: u32) -> Option<usize> {
+    let mut before = 0usize;
+    let mut found = None;
+    for &(s, e) in &t.cds {
+        if found.is_none() && (s..=e).contains(&pos) {
+            found = Some(before + (pos - s) as usize);
+            if !t.reverse {
+                break;
+            }
+        }
+        before += (e - s + 1) as usize;
+    }
+    // On the reverse strand the offset counts from the other end: `before` is then the whole length.
+    found.map(|forward| if t.reverse { before - 1 - forward } else { forward })
+}
+
+/// The VCF record as written, and where to read reference bases around it (needed only for a
+/// deletion at a start codon).
+pub struct Vcf<'a> {
+    pub pos: u32,
+    pub reference: &'a [u8],
+    pub alt: &'a [u8],
+    pub bundle: &'a Bundle,
+    pub contig: u32,
+}
+
+impl Vcf<'_> {
+    /// Reference bases `start..start+len` (1-based), when the contig has them.
+    fn bases(&self, start: u32, len: usize) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        self.bundle.reference(self.contig, start, start + len as u32 - 1, &mut out).ok()?;
+        (out.len() == len).then_some(out)
+    }
+}
+
+pub enum Coding {
+    /// Only what the change does at the coding sequence's edges (no protein change is written).
+    Boundary(Flags),
+    /// The protein change (its text, e.g. `508VA>508V` or `257P`, appended to the caller's buffer):
+    /// its types, and the start or stop found at the CDS edges.
+    Protein { found: Flags, edges: Flags },
+}
+
+/// Buffers one coding call reuses, kept by the caller between records.
+#[derive(Default)]
+pub struct Scratch {
+    alt: Vec<u8>,
+    /// The changed coding sequence from the first codon the change touches.
+    mutated: Vec<u8>,
+    ref_aa: Vec<u8>,
+    alt_aa: Vec<u8>,
+}
+
+/// The coding consequence of a change inside a coding sequence; `splice` holds the splice flags found
+/// from exon boundaries.
+pub fn coding(
+    t: &TranscriptModel,
+    cs: &CodingSequence,
+    change: &Change<'_>,
+    vcf: &Vcf<'_>,
+    splice: Flags,
+    scratch: &mut Scratch,
+    text: &mut Vec<u8>,
+) -> Coding {
+    let seq = &cs.seq;
+    let phase = usize::from(t.phase);
+    let (from, to) = change.span();
+    let n = t.cds.len();
+    let (first_piece, last_piece) = if t.reverse { (n - 1, 0) } else { (0, n - 1) };
+    let complete_start = phase == 0 && seq.len() >= 3 && amino_acid(&seq[..3]) == b'M';
+    let insertion = change.reference.is_empty();
+    let deletion = change.reference.len() > change.alt.len();
+
+    // Edges of the coding sequence the change reaches: the start and stop codons.
+    let mut edges = 0;
+    // bcftools measures an indel from the base before it (its anchor).
+    let (ref_beg, ref_end) = if insertion || deletion { (change.pos - 1, to) } else { (from, to) };
+    for (k, &(s, e)) in t.cds.iter().enumerate() {
+        if ref_end < s || ref_beg > e {
+            continue;
+        }
+        let (near_beg, near_end) = if insertion {
+            (ref_beg <= s + 2, ref_end > e.saturating_sub(2))
+        } else if deletion {
+            (ref_beg < s + 2, ref_end > e.saturating_sub(3))
+        } else {
+            (ref_beg < s + 3, ref_end > e.saturating_sub(3))
+        };
+        let (at_start, at_stop) = if t.reverse { (near_end, near_beg) } else { (near_beg, near_end) };
+        if at_start && k == first_piece && complete_start {
+            edges |= flags::START_LOST;
+        }
+        if at_stop && k == last_piece {
+            edges |= flags::STOP_LOST;
+        }
+    }
+
+    if deletion && edges & flags::START_LOST != 0 && start_retained(t, vcf) {
+        return Coding::Boundary(flags::START_RETAINED);
+    }
+    if deletion {
+        // bcftools clips a deletion to the CDS piece it starts in; one that reaches the piece's last
+        // base (or starts before the piece) gets only its frame effect, without a protein change.
+        for &(s, e) in &t.cds {
+            let (mut a, mut d) = (ref_beg, ref_end);
+            if d < s || a >= e {
+                continue;
+            }
+            let before = a + 1 < s;
+            if before {
+                a = s - 1;
+            }
+            if e < d {
+                d = e;
+            }
+            // Written the usual VCF way (one shared base first, none at the end), a deletion that runs
+            // from the intron into the piece cannot be placed inside it: bcftools says coding_sequence.
+            let vcf_form = vcf.alt.len() == 1
+                && vcf.reference.first() == vcf.alt.first()
+                && vcf.reference.last() != vcf.alt.last();
+            if before && vcf_form {
+                return Coding::Boundary(splice | edges | flags::CODING_SEQUENCE);
+            }
+            if before || (a + 1 < e && d >= e) || ref_end > e {
+                // The net change in length decides the frame (a complex allele also inserts bases).
+                let net = (d - a) as usize;
+                let net = net.abs_diff(change.alt.len());
+                let frame = if !net.is_multiple_of(3) { flags::FRAMESHIFT } else { flags::INFRAME_DELETION };
+                return Coding::Boundary(splice | edges | frame);
+            }
+        }
+    }
+    if !insertion && (coding_offset(t, from).is_none() || coding_offset(t, to).is_none()) {
+        return Coding::Boundary(splice | edges | flags::CODING_SEQUENCE);
+    }
+    if edges | splice == flags::START_LOST {
+        return Coding::Boundary(flags::START_LOST);
+    }
+
+    let (start, end) = if insertion {
+        let (a, b) = (coding_offset(t, from), coding_offset(t, to));
+        let Some(after) = (if t.reverse { b } else { a }) else {
+            return Coding::Boundary(flags::CODING_SEQUENCE);
+        };
+        (after + 1, after)
+    } else {
+        let (Some(a), Some(b)) = (coding_offset(t, from), coding_offset(t, to)) else {
+            return Coding::Boundary(flags::CODING_SEQUENCE);
+        };
+        (a.min(b), a.max(b))
+    };
+    let alt = &mut scratch.alt;
+    alt.clear();
+    alt.extend_from_slice(change.alt);
+    if t.reverse {
+        reverse_complement(alt);
+    }
+    let delta = alt.len() as isize - (end + 1 - start) as isize;
+    // An indel's protein change is told from the codon of its anchor base: `508VA>508V`.
+    let anchor = if delta != 0 { coding_offset(t, change.pos.saturating_sub(1)) } else { None };
+    let (lo, hi) = match (insertion, anchor) {
+        (true, Some(anchor)) => (anchor, anchor),
+        (true, None) => (start, start),
+        (false, Some(anchor)) => (start.min(anchor), end.max(anchor)),
+        (false, None) => (start, end),
+    };
+    if lo < phase {
+        return Coding::Boundary(flags::CODING_SEQUENCE);
+    }
+    let codon = (lo - phase) / 3;
+    let codon_start = (phase + codon * 3).min(seq.len());
+    let codon_end = (phase + ((hi - phase) / 3 + 1) * 3).min(seq.len());
+    let frameshift = delta % 3 != 0;
+    // The changed sequence from `codon_start`: to the codons the change touches, or for a frameshift
+    // (read to the first stop) to the end and the bases after it.
+    let (before_change, after_change) = (start.min(seq.len()), (end + 1).min(seq.len()));
+    let tail_end = if frameshift { seq.len() } else { codon_end.max(after_change) };
+    let mutated = &mut scratch.mutated;
+    mutated.clear();
+    mutated.extend_from_slice(&seq[codon_start..before_change]);
+    mutated.extend_from_slice(alt);
+    mutated.extend_from_slice(&seq[after_change..tail_end]);
+    if frameshift {
+        mutated.extend_from_slice(&cs.past);
+    }
+    let (ref_aa, alt_aa) = (&mut scratch.ref_aa, &mut scratch.alt_aa);
+    ref_aa.clear();
+    alt_aa.clear();
+    if frameshift {
+        // The shifted frame is read to the end of the (changed) coding sequence, its last codon
+        // completed from the bases after it.
+        // The bases after the stop are read only when the stop codon itself is hit.
+        let alt_len = seq.len().saturating_add_signed(delta).saturating_sub(phase);
+        let codons = if edges & flags::STOP_LOST != 0 { alt_len.div_ceil(3) } else { alt_len / 3 };
+        let alt_end = (phase + codons * 3).min(codon_start + mutated.len());
+        translate_to_stop(&seq[codon_start..], ref_aa);
+        translate_to_stop(&mutated[..alt_end.saturating_sub(codon_start)], alt_aa);
+    } else {
+        let alt_end =
+            codon_end.saturating_add_signed(delta).min(codon_start + mutated.len()).max(codon_start);
+        translate_to_stop(&seq[codon_start..codon_end], ref_aa);
+        translate_to_stop(&mutated[..alt_end - codon_start], alt_aa);
+    }
+    let (ref_aa, alt_aa) = (&scratch.ref_aa[..], &scratch.alt_aa[..]);
+    let ref_stop = ref_aa.ends_with(b"*");
+    let alt_stop = alt_aa.ends_with(b"*");
+    let mut found = edges;
+    if delta != 0 {
+        found |= if delta % 3 != 0 {
+            flags::FRAMESHIFT
+        } else if delta < 0 {
+            flags::INFRAME_DELETION
+        } else {
+            flags::INFRAME_INSERTION
+        };
+        if !ref_stop && alt_stop {
+            found |= flags::STOP_GAINED;
+        }
+    } else {
+        let mut changed = false;
+        for (&r, &a) in ref_aa.iter().zip(alt_aa) {
+            if r == a {
+                continue;
+            }
+            changed = true;
+            found |= if r == b'*' {
+                flags::STOP_LOST
+            } else if a == b'*' {
+                flags::STOP_GAINED
+            } else {
+                flags::MISSENSE
+            };
+        }
+        if !changed {
+            found |= flags::SYNONYMOUS;
+        }
+    }
+    if found & flags::STOP_LOST != 0 {
+        if ref_stop && alt_stop {
+            found = (found & !flags::STOP_LOST) | flags::STOP_RETAINED;
+        } else if !ref_stop && alt_stop {
+            // A 3′-incomplete CDS whose last codon becomes a stop.
+            found = (found & !(flags::STOP_LOST | flags::STOP_GAINED)) | flags::STOP_RETAINED;
+        } else if !ref_stop {
+            // A 3′-incomplete CDS: the stop is not really there (dropped on output if anything else is).
+            found |= flags::INCOMPLETE_CDS;
+        }
+    }
+    if found & flags::START_LOST != 0 {
+        if ref_aa.starts_with(b"M") {
+            found &= !flags::MISSENSE;
+        } else {
+            found &= !flags::START_LOST;
+        }
+    }
+    push_decimal(text, codon + 1);
+    text.extend_from_slice(ref_aa);
+    if found & flags::SYNONYMOUS == 0 && (delta != 0 || ref_aa != alt_aa) {
+        text.push(b'>');
+        push_decimal(text, codon + 1);
+        text.extend_from_slice(alt_aa);
+    }
+    if found & flags::STOP_RETAINED != 0 {
+        found &= !flags::SYNONYMOUS;
+    }
+    Coding::Protein { found, edges }
+}
+
+/// A deletion at the start codon whose deleted bases the neighbouring reference replaces, so the
+/// start codon stays (bcftools: start_retained).
+fn start_retained(t: &TranscriptModel, vcf: &Vcf<'_>) -> bool {
+    let (ref_len, alt_len) = (vcf.reference.len(), vcf.alt.len());
+    if alt_len >= ref_len || alt_len == 0 {
+        return false;
+    }
+    let ndel = ref_len - alt_len;
+    let deleted = &vcf.reference[alt_len..];
+    let block_start = if t.reverse {
+        // The bases right after the REF allele.
+        vcf.pos + ref_len as u32
+    } else {
+        // The `ndel` bases before the deleted ones.
+        match (vcf.pos + ref_len as u32).checked_sub(2 * ndel as u32) {
+            Some(start) if start >= 1 => start,
+            _ => return false,
+        }
+    };
+    vcf.bases(block_start, ndel).as_deref() == Some(deleted)
+}
+
+const GENETIC_CODE: &[u8; 64] = b"KNKNTTTTRSRSIIMIQHQHPPPPRRRRLLLLEDEDAAAAGGGGVVVV*Y*YSSSS*CWCLFLF";
+
+fn base_index(b: u8) -> Option<usize> {
+    match b {
+        b'A' => Some(0),
+        b'C' => Some(1),
+        b'G' => Some(2),
+        b'T' => Some(3),
+        _ => None,
+    }
+}
+
+fn amino_acid(codon: &[u8]) -> u8 {
+    match (base_index(codon[0]), base_index(codon[1]), base_index(codon[2])) {
+        (Some(a), Some(b), Some(c)) => GENETIC_CODE[a << 4 | b << 2 | c],
+        _ => b'X',
+    }
+}
+
+/// Appends the translation of `seq` up to and including the first stop codon.
+fn translate_to_stop(seq: &[u8], out: &mut Vec<u8>) {
+    for codon in seq.chunks_exact(3) {
+        let aa = amino_acid(codon);
+        out.push(aa);
+        if aa == b'*' {
+            break;
+        }
+    }
+}
+
+/// Appends `n` in decimal.
+pub fn push_decimal(out: &mut Vec<u8>, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}

@@ -1,0 +1,80 @@
+//! One record's BCSQ value, built from the staged entries of each ALT allele.
+
+use super::flags::Flags;
+use super::model::TranscriptModel;
+use super::stage::{self, Stage};
+
+/// One record's BCSQ value (the entries of all ALT alleles, without duplicates, joined by `,`) and the
+/// types they print.
+#[derive(Debug, Default)]
+pub struct Consequences {
+    pub text: Vec<u8>,
+    pub types: Flags,
+}
+
+/// Entries without a protein change print the same text for every variant in that part of that
+/// transcript: formatted once, kept per transcript (index) with their printed types.
+pub type FormattedEntries = Vec<Vec<(Flags, Vec<u8>)>>;
+
+impl Consequences {
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.types = 0;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Adds the staged entries of one allele.
+    pub(super) fn add(
+        &mut self,
+        stage: &Stage,
+        transcripts: &[TranscriptModel],
+        formatted: &mut FormattedEntries,
+    ) {
+        for entry in &stage.entries {
+            let printed = stage::printed(entry.found);
+            self.types |= printed;
+            let t = &transcripts[entry.transcript];
+            let before = self.begin_entry();
+            match entry.change {
+                Some(range) => stage::format(t, printed, Some(stage.change_text(range)), &mut self.text),
+                None => {
+                    let cached = &mut formatted[entry.transcript];
+                    let at = match cached.iter().position(|(types, _)| *types == printed) {
+                        Some(at) => at,
+                        None => {
+                            let mut text = Vec::new();
+                            stage::format(t, printed, None, &mut text);
+                            cached.push((printed, text));
+                            cached.len() - 1
+                        }
+                    };
+                    self.text.extend_from_slice(&cached[at].1);
+                }
+            }
+            self.end_entry(before);
+        }
+    }
+
+    /// Starts an entry; returns the text's length before it.
+    fn begin_entry(&mut self) -> usize {
+        let before = self.text.len();
+        if before > 0 {
+            self.text.push(b',');
+        }
+        before
+    }
+
+    /// Ends the entry begun at `before`, dropping it again when an earlier entry says the same.
+    fn end_entry(&mut self, before: usize) {
+        if before == 0 {
+            return;
+        }
+        let (earlier, new) = self.text.split_at(before + 1);
+        if earlier[..before].split(|b| *b == b',').any(|e| e == new) {
+            self.text.truncate(before);
+        }
+    }
+}
