@@ -93,6 +93,7 @@ pub fn annotate(
     }
     output.write_all(&out).map_err(AnnotateError::Output)?;
     output.flush().map_err(AnnotateError::Output)?;
+    summary.finish();
     Ok(summary)
 }
 
@@ -226,23 +227,20 @@ impl<'b> Pass<'b> {
             .map_err(AnnotateError::Bundle)?;
         self.genes.sort_unstable_by_key(|(gene, _)| *gene);
 
-        // The record, with ID and INFO extended.
-        let columns_before_id = record.chrom.len() + 1 + record.pos_text.len() + 1;
-        out.extend_from_slice(&line[..columns_before_id]);
+        // The record, with ID and INFO extended: the columns between copied as they are.
+        let offset = |column: &[u8]| column.as_ptr() as usize - line.as_ptr() as usize;
+        let (id_at, info_at) = (offset(record.id), offset(record.info));
         if self.new_ids.is_empty() {
-            out.extend_from_slice(record.id);
+            out.extend_from_slice(&line[..info_at]);
         } else {
+            out.extend_from_slice(&line[..id_at]);
             if record.id != b"." {
                 out.extend_from_slice(record.id);
                 out.push(b';');
             }
             out.extend_from_slice(&self.new_ids);
+            out.extend_from_slice(&line[id_at + record.id.len()..info_at]);
         }
-        for column in [record.reference, record.alt, record.qual, record.filter] {
-            out.push(b'\t');
-            out.extend_from_slice(column);
-        }
-        out.push(b'\t');
         let mut info = InfoWriter::new(out, record.info);
         if matched {
             if !list_contains(record.info, b';', b"DB") {

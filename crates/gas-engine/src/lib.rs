@@ -12,6 +12,7 @@ pub mod assembly;
 pub mod bundle;
 pub mod csq;
 pub mod input;
+mod search;
 pub mod sources;
 pub mod summary;
 pub mod vcf;

@@ -20,6 +20,9 @@ pub struct Summary {
     pub bundle_assembly: String,
     /// Records with each consequence type (BCSQ), in order of first appearance.
     pub consequences: Vec<ConsequenceCount>,
+    /// Records by their set of consequence types, during the pass.
+    #[serde(skip)]
+    consequence_sets: Vec<(crate::csq::flags::Flags, u64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -65,12 +68,24 @@ impl Summary {
         self.regions.iter().find(|c| c.class == class).map_or(0, |c| c.count)
     }
 
-    /// Counts one record's BCSQ consequence types (each type once per record).
+    /// Counts one record's BCSQ consequence types (each type once per record). Records are tallied by
+    /// their set of types (few distinct ones); [`Summary::finish`] turns the sets into per-type counts.
     pub fn count_consequences(&mut self, types: crate::csq::flags::Flags) {
-        for name in crate::csq::flags::each(types) {
-            match self.consequences.iter_mut().find(|c| c.consequence == name) {
-                Some(count) => count.count += 1,
-                None => self.consequences.push(ConsequenceCount { consequence: name.to_owned(), count: 1 }),
+        match self.consequence_sets.iter_mut().find(|(set, _)| *set == types) {
+            Some((_, count)) => *count += 1,
+            None => self.consequence_sets.push((types, 1)),
+        }
+    }
+
+    /// Folds the tallies kept during the pass into the counts it reports.
+    pub fn finish(&mut self) {
+        // Sets in order of first appearance give the types in order of first appearance too.
+        for (types, count) in std::mem::take(&mut self.consequence_sets) {
+            for name in crate::csq::flags::each(types) {
+                match self.consequences.iter_mut().find(|c| c.consequence == name) {
+                    Some(c) => c.count += count,
+                    None => self.consequences.push(ConsequenceCount { consequence: name.to_owned(), count }),
+                }
             }
         }
     }

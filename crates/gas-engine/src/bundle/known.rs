@@ -198,7 +198,7 @@ impl KnownCursor {
             }
         };
         debug_assert_eq!(self.loaded, Some((contig, block)));
-        let first = self.first_at(pos);
+        let first = crate::search::partition_from(&self.records, &mut self.next, |r| r.pos < pos);
         let n = index.info_fields;
         for (k, r) in self.records.iter().enumerate().skip(first) {
             if r.pos != pos {
@@ -214,24 +214,6 @@ impl KnownCursor {
             }
         }
         Ok(())
-    }
-
-    /// The first record of the loaded block at or after `pos`. A sorted input asks for positions in
-    /// order, so this steps forward from the previous answer (a record or two) and falls back to a
-    /// binary search when the input goes back.
-    fn first_at(&mut self, pos: u32) -> usize {
-        let mut i = self.next;
-        if i > self.records.len() || (i > 0 && self.records[i - 1].pos >= pos) {
-            i = self.records.partition_point(|r| r.pos < pos);
-        } else {
-            let steps = self.records[i..].iter().take(8).take_while(|r| r.pos < pos).count();
-            i += steps;
-            if steps == 8 {
-                i += self.records[i..].partition_point(|r| r.pos < pos);
-            }
-        }
-        self.next = i;
-        i
     }
 
     fn load(

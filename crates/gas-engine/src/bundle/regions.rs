@@ -258,23 +258,9 @@ impl RegionCursor {
         if segments.is_empty() || segments[0].0 > end {
             return Ok(());
         }
-        // The segment holding `start`: a short scan forward from the hint (sorted input), else a
-        // binary search.
-        let mut k = self.hint.min(segments.len() - 1);
-        if segments[k].0 > start {
-            k = segments.partition_point(|s| s.0 <= start).saturating_sub(1);
-        } else {
-            let mut steps = 0;
-            while k + 1 < segments.len() && segments[k + 1].0 <= start {
-                k += 1;
-                steps += 1;
-                if steps == 16 {
-                    k = segments.partition_point(|s| s.0 <= start).saturating_sub(1);
-                    break;
-                }
-            }
-        }
-        self.hint = k;
+        // The segment holding `start`: the last one starting at or before it.
+        let mut k =
+            crate::search::partition_from(segments, &mut self.hint, |s| s.0 <= start).saturating_sub(1);
         while k < segments.len() && segments[k].0 <= end {
             for &(gene, class) in &index.sets[segments[k].1 as usize] {
                 match found.iter_mut().find(|(g, _)| *g == gene) {

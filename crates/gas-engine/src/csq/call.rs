@@ -26,6 +26,8 @@ pub struct CsqCaller {
     formatted: FormattedEntries,
     /// The transcripts near the current record and their splice flags.
     candidates: Vec<(usize, Flags)>,
+    /// Where the last search for transcripts starting by a position ended.
+    hint: usize,
     stage: Stage,
     scratch: Scratch,
 }
@@ -74,6 +76,7 @@ impl CsqCaller {
         self.coding.resize_with(self.transcripts.len(), || None);
         self.formatted.clear();
         self.formatted.resize_with(self.transcripts.len(), Vec::new);
+        self.hint = 0;
         self.contig = Some(contig);
         Ok(())
     }
@@ -93,7 +96,7 @@ impl CsqCaller {
         candidates.clear();
         // Each nearby transcript with its splice flags (computed once; only coding ones have any), in
         // start order: walk back from the last transcript starting by `hi` while one could still reach `lo`.
-        let last = self.transcripts.partition_point(|t| t.start <= hi);
+        let last = crate::search::partition_from(&self.transcripts, &mut self.hint, |t| t.start <= hi);
         for i in (0..last).rev() {
             if self.max_end[i] < lo {
                 break;

@@ -86,6 +86,15 @@ pub fn splice_flags(t: &TranscriptModel, change: &Change<'_>) -> Flags {
         if s <= e + 1 {
             continue;
         }
+        // Every window below lies within 10 bases of this intron: skip introns far from the change
+        // (and stop at the first one past it, the exons being sorted).
+        let (near_lo, near_hi) = insertion_span(change).unwrap_or_else(|| change.span());
+        if near_hi + 10 < e {
+            break;
+        }
+        if near_lo > s + 10 {
+            continue;
+        }
         // What the site after exon end `e` and before exon start `s` is, by strand.
         let (after_end, before_start) = if t.reverse {
             (flags::SPLICE_ACCEPTOR, flags::SPLICE_DONOR)
