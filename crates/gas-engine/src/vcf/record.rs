@@ -127,18 +127,17 @@ fn find_tabs(line: &[u8], tabs: &mut [usize]) -> usize {
 }
 
 fn parse_pos(text: &[u8]) -> Result<u32, String> {
-    let mut value: u64 = 0;
-    for &b in text {
-        let digit = b.wrapping_sub(b'0');
-        if digit > 9 {
-            return Err(format!("POS '{}' is not a whole number", shown(text)));
-        }
-        value = value.saturating_mul(10).saturating_add(u64::from(digit));
-    }
-    if text.is_empty() {
+    if text.is_empty() || !text.iter().all(u8::is_ascii_digit) {
         return Err(format!("POS '{}' is not a whole number", shown(text)));
     }
-    u32::try_from(value).map_err(|_| format!("POS {} is larger than any chromosome", shown(text)))
+    let significant = &text[text.iter().take_while(|b| **b == b'0').count()..];
+    // Ten digits cannot overflow a u64 (nor do the shifts and adds the multiplications compile to).
+    let too_long = significant.len() > 10;
+    let value = significant.iter().take(10).fold(0u64, |value, digit| value * 10 + u64::from(digit - b'0'));
+    match u32::try_from(value) {
+        Ok(pos) if !too_long => Ok(pos),
+        _ => Err(format!("POS {} is larger than any chromosome", shown(text))),
+    }
 }
 
 fn check_reference(reference: &[u8]) -> Result<(), String> {
