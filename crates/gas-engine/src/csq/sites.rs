@@ -122,19 +122,22 @@ pub fn splice_flags(t: &TranscriptModel, change: &Change<'_>) -> Flags {
             }
         } else {
             let bases = change.span();
+            let mut here = 0;
             if overlaps(bases, e + 1, e + SPLICE_SITE) {
-                found |= after_end;
+                here |= after_end;
             }
             if overlaps(bases, s - SPLICE_SITE, s - 1) {
-                found |= before_start;
+                here |= before_start;
             }
-            if overlaps(bases, e + SPLICE_SITE + 1, e + SPLICE_REGION_INTRON)
+            // A donor or acceptor site found by this check implies its splice region.
+            let region = overlaps(bases, e + SPLICE_SITE + 1, e + SPLICE_REGION_INTRON)
                 || overlaps(bases, s - SPLICE_REGION_INTRON, s - SPLICE_SITE - 1)
                 || overlaps(bases, (e + 1).saturating_sub(SPLICE_REGION_EXON).max(pair[0].0), e)
-                || overlaps(bases, s, (s + SPLICE_REGION_EXON - 1).min(pair[1].1))
-            {
-                found |= flags::SPLICE_REGION;
+                || overlaps(bases, s, (s + SPLICE_REGION_EXON - 1).min(pair[1].1));
+            if region && here == 0 {
+                here = flags::SPLICE_REGION;
             }
+            found |= here;
         }
     }
     found

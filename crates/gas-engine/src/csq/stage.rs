@@ -38,12 +38,6 @@ impl Stage {
         if new.found == 0 {
             return;
         }
-        // A donor or acceptor site implies its splice region.
-        if new.found & flags::SPLICE_REGION != 0
-            && new.found & (flags::SPLICE_DONOR | flags::SPLICE_ACCEPTOR) != 0
-        {
-            new.found &= !flags::SPLICE_REGION;
-        }
         let nt = &transcripts[new.transcript];
         // Entries that print no transcript (intron, non_coding) merge across transcripts of one biotype;
         // bcftools compares genes only for protein changes, so two genes' introns print as the first's.
