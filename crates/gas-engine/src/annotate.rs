@@ -288,11 +288,13 @@ impl<'b> Pass<'b> {
         }
         if bundle.has_consequences() {
             self.consequences.clear();
+            // Symbolic insertions (`<INS…>`) and deletions (`<DEL>`, to INFO END) have consequences
+            // too; the caller skips other symbols.
+            let end = if record.alt.contains(&b'<') { info_end(record.info) } else { None };
             for allele in record.alt_alleles() {
-                // Symbolic insertions (`<INS…>`) have consequences too; the caller skips other symbols.
                 let (AltAllele::Sequence(alt) | AltAllele::Other(alt)) = allele;
                 self.csq
-                    .call(bundle, contig, record.pos, record.reference, alt, &mut self.consequences)
+                    .call(bundle, contig, record.pos, record.reference, alt, end, &mut self.consequences)
                     .map_err(AnnotateError::Bundle)?;
             }
             if !self.consequences.is_empty() {
@@ -356,6 +358,12 @@ impl<'o> InfoWriter<'o> {
 fn list_contains(list: &[u8], sep: u8, item: &[u8]) -> bool {
     list.split(|b| *b == sep)
         .any(|entry| entry == item || (entry.starts_with(item) && entry.get(item.len()) == Some(&b'=')))
+}
+
+/// The INFO `END` value, if the record has a valid one.
+fn info_end(info: &[u8]) -> Option<u32> {
+    let value = info.split(|b| *b == b';').find_map(|entry| entry.strip_prefix(b"END="))?;
+    std::str::from_utf8(value).ok()?.parse().ok()
 }
 
 /// Gene names go in INFO: no spaces, semicolons, commas or equals signs.

@@ -34,9 +34,11 @@ pub struct CsqCaller {
 
 impl CsqCaller {
     /// Appends the BCSQ entries of `alt` (REF `reference` at `pos`) to `out`, without duplicates.
+    /// `end` is the record's INFO `END`, which places a symbolic deletion (`<DEL>`).
     ///
     /// The checks run in bcftools csq's order: the coding sequence, UTRs, splice sites, and only when
     /// none of them found anything for any transcript, introns and non-coding exons.
+    #[expect(clippy::too_many_arguments, reason = "one record's allele and where to put its entries")]
     pub fn call(
         &mut self,
         bundle: &Bundle,
@@ -44,6 +46,7 @@ impl CsqCaller {
         pos: u32,
         reference: &[u8],
         alt: &[u8],
+        end: Option<u32>,
         out: &mut Consequences,
     ) -> io::Result<()> {
         if self.contig != Some(contig) {
@@ -52,6 +55,10 @@ impl CsqCaller {
         self.stage.clear();
         if alt.starts_with(b"<INS") {
             self.symbolic_insertion(pos, reference, alt);
+        } else if alt.starts_with(b"<DEL") {
+            if let Some(end) = end.filter(|end| *end > pos) {
+                self.symbolic_deletion(pos + 1, end);
+            }
         } else if !alt.starts_with(b"<")
             && !alt.contains(&b'*')
             && let Some(change) = trim(pos, reference, alt)
@@ -188,6 +195,17 @@ impl CsqCaller {
             }
         }
         Ok(())
+    }
+
+    /// A symbolic deletion (`<DEL>`) of bases `from..=to`: its sequence is not given, so each
+    /// transcript it reaches is truncated, whatever part of it the deletion takes.
+    fn symbolic_deletion(&mut self, from: u32, to: u32) {
+        let (transcripts, stage) = (&self.transcripts[..], &mut self.stage);
+        let last = transcripts.partition_point(|t| t.start <= to);
+        let reach = self.max_end[..last].iter().rposition(|&end| end < from).map_or(0, |i| i + 1);
+        for i in (reach..last).filter(|&i| transcripts[i].end >= from) {
+            stage.push(transcripts, Staged { transcript: i, found: flags::TRUNCATION, change: None });
+        }
     }
 
     /// A symbolic insertion (`<INS:ME:ALU>`): its sequence is unknown, so it is a feature elongation of

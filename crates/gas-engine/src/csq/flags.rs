@@ -25,6 +25,8 @@ pub const CODING_SEQUENCE: Flags = 1 << 21;
 /// A symbolic insertion (`<INS…>`) of unknown sequence.
 pub const ELONGATION: Flags = 1 << 22;
 pub const START_RETAINED: Flags = 1 << 23;
+/// A symbolic deletion (`<DEL>`) over part of a transcript.
+pub const TRUNCATION: Flags = 1 << 24;
 
 pub const SPLICE: Flags = SPLICE_ACCEPTOR | SPLICE_DONOR | SPLICE_REGION;
 
@@ -44,7 +46,7 @@ pub const PROTEIN: Flags = SYNONYMOUS
 /// Starts and stops, gained, lost or kept.
 pub const START_STOP: Flags = STOP_LOST | STOP_GAINED | STOP_RETAINED | START_LOST | START_RETAINED;
 
-const NAMES: [(Flags, &str); 19] = [
+const NAMES: [(Flags, &str); 20] = [
     (SYNONYMOUS, "synonymous"),
     (MISSENSE, "missense"),
     (STOP_LOST, "stop_lost"),
@@ -64,6 +66,7 @@ const NAMES: [(Flags, &str); 19] = [
     (CODING_SEQUENCE, "coding_sequence"),
     (ELONGATION, "feature_elongation"),
     (START_RETAINED, "start_retained"),
+    (TRUNCATION, "feature_truncation"),
 ];
 
 /// The names of the set types, in order.

@@ -234,12 +234,13 @@ mod never_panics {
         /// entries all have their fields, never a panic.
         #[test]
         fn any_allele_anywhere_gets_well_formed_entries(
-            alleles in proptest::collection::vec((1u32..20_000, "[ACGT]{1,8}", allele()), 1..20),
+            alleles in proptest::collection::vec((1u32..20_000, "[ACGT]{1,8}", allele(), 0u32..30_000), 1..20),
             reverse in any::<bool>(),
         ) {
             let mut vcf = String::from("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
-            for (pos, reference, alt) in &alleles {
-                vcf.push_str(&format!("1\t{pos}\t.\t{reference}\t{alt}\t.\t.\t.\n"));
+            // END places a `<DEL>` (anywhere from POS to past the contig's end).
+            for (pos, reference, alt, span) in &alleles {
+                vcf.push_str(&format!("1\t{pos}\t.\t{reference}\t{alt}\t.\t.\tEND={}\n", pos + span));
             }
             let (out, _) = run(&bundles()[usize::from(reverse)], vcf.as_bytes()).unwrap();
             for record in records(&out) {
