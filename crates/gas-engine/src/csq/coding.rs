@@ -180,6 +180,11 @@ pub fn coding(
             if before && vcf_form {
                 return Coding::Boundary(splice | edges | flags::CODING_SEQUENCE);
             }
+            if edges & flags::STOP_LOST != 0 && ref_end > e && ends_mid_codon(seq, phase) {
+                // Past the end of a coding sequence that stops mid-codon (a 3′-incomplete model, e.g.
+                // a TR_J segment): there is no frame to shift.
+                return Coding::Boundary(splice | flags::CODING_SEQUENCE);
+            }
             if before || (a + 1 < e && d >= e) || ref_end > e {
                 // The net change in length decides the frame (a complex allele also inserts bases).
                 let net = (d - a) as usize;
@@ -323,6 +328,11 @@ pub fn coding(
         found &= !flags::SYNONYMOUS;
     }
     Coding::Protein { found, edges }
+}
+
+/// Whether the coding sequence ends with a partial codon (counted from its 5′ `phase`).
+fn ends_mid_codon(seq: &[u8], phase: usize) -> bool {
+    !seq.len().saturating_sub(phase).is_multiple_of(3)
 }
 
 /// A deletion at the start codon whose deleted bases the neighbouring reference replaces, so the

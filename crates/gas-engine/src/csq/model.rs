@@ -81,6 +81,10 @@ impl TranscriptModel {
     pub fn biotype_label(&self) -> &str {
         match self.biotype.as_str() {
             "nonsense_mediated_decay" => "NMD",
+            // Immunoglobulin and T-cell receptor segments: `TR_J_gene` prints as `TR_J`.
+            other if other.starts_with("IG_") || other.starts_with("TR_") => {
+                other.strip_suffix("_gene").unwrap_or(other)
+            }
             other => other,
         }
     }

@@ -193,10 +193,13 @@ pub fn read_gff3(reader: impl BufRead, file: &str) -> Result<Vec<Gene>, SourceEr
     let features = read_features(reader, file, false)?;
     let mut genes: Vec<Gene> = Vec::new();
     let mut gene_by_id: HashMap<&str, usize> = HashMap::new();
-    for f in features
-        .iter()
-        .filter(|f| is_gene(&f.kind) || (f.attr("Parent").is_none() && f.kind.ends_with("_gene")))
-    {
+    for f in features.iter().filter(|f| {
+        // Ensembl also writes genes as `J_gene_segment` and the like, always with `ID=gene:…`.
+        let top_level = f.attr("Parent").is_none();
+        is_gene(&f.kind)
+            || (top_level && f.kind.ends_with("_gene"))
+            || (top_level && f.attr("ID").is_some_and(|id| id.starts_with("gene:")))
+    }) {
         let id = f.attr("ID").unwrap_or_default();
         let name = f.attr("Name").or(f.attr("gene_name")).or(f.attr("gene_id")).unwrap_or(id);
         let name = name.strip_prefix("gene:").unwrap_or(name).to_owned();
