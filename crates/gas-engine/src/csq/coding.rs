@@ -178,7 +178,8 @@ pub fn coding(
                 && vcf.reference.first() == vcf.alt.first()
                 && vcf.reference.last() != vcf.alt.last();
             if before && vcf_form {
-                return Coding::Boundary(splice | edges | flags::CODING_SEQUENCE);
+                // Nor can a start or stop at that piece's edge be told.
+                return Coding::Boundary(splice | flags::CODING_SEQUENCE);
             }
             if edges & flags::STOP_LOST != 0 && ref_end > e && ends_mid_codon(seq, phase) {
                 // Past the end of a coding sequence that stops mid-codon (a 3′-incomplete model, e.g.
