@@ -21,21 +21,17 @@ impl Change<'_> {
     }
 }
 
-/// Removes the bases REF and ALT share at the end, then at the start; `None` when nothing changes.
+/// Removes the bases REF and ALT share at the end (keeping one base of each), then at the start; `None` when
+/// nothing changes.
 pub fn trim<'a>(pos: u32, reference: &'a [u8], alt: &'a [u8]) -> Option<Change<'a>> {
-    let alt_full = alt;
-    let suffix = reference.iter().rev().zip(alt.iter().rev()).take_while(|(a, b)| a == b).count();
+    // Like bcftools, the suffix is trimmed only while both alleles keep a base: an indel written the
+    // VCF way (`CGCC>C`) keeps its first base as the anchor and changes the bases after it.
+    let shared_suffix = reference.iter().rev().zip(alt.iter().rev()).take_while(|(a, b)| a == b).count();
+    let suffix = shared_suffix.min(reference.len().min(alt.len()) - 1);
     let (reference, alt) = (&reference[..reference.len() - suffix], &alt[..alt.len() - suffix]);
     let prefix = reference.iter().zip(alt).take_while(|(a, b)| a == b).count();
     if reference.len() == prefix && alt.len() == prefix {
         return None;
-    }
-    if prefix == 0 && reference.is_empty() && suffix > 0 {
-        // The suffix took the whole REF (`A>AA`): like bcftools, keep the first base as the anchor and
-        // insert after it (the same sequence, rotated).
-        let inserted = alt.len();
-        let full_alt = &alt_full[1..=inserted];
-        return Some(Change { pos: pos + 1, reference: &[], alt: full_alt, symbolic: false });
     }
     Some(Change {
         pos: pos + prefix as u32,
