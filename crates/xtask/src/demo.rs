@@ -32,9 +32,13 @@ pub fn ensure_bundle() -> Result<PathBuf, String> {
     }
 
     let bundle = bundle_dir();
-    let engine = root().join("crates/gas-engine/src/bundle");
-    let code: Vec<PathBuf> =
-        std::fs::read_dir(&engine).map_err(|e| e.to_string())?.flatten().map(|e| e.path()).collect();
+    // What the bundle holds is decided by the bundle code, the source readers and the transcript model.
+    let engine = root().join("crates/gas-engine/src");
+    let mut code = vec![engine.join("csq/model.rs")];
+    for dir in ["bundle", "sources"] {
+        let files = std::fs::read_dir(engine.join(dir)).map_err(|e| e.to_string())?;
+        code.extend(files.flatten().map(|e| e.path()));
+    }
     let bundle_stamp = format!("{sources_stamp}-{}", fingerprint(&code));
     if read(&demo.join("bundle.stamp")) != bundle_stamp || !bundle.join("manifest.json").exists() {
         run_step(

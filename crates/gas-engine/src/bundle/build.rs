@@ -145,8 +145,10 @@ pub fn build(options: &BuildOptions) -> Result<Manifest, BuildError> {
     for (contig, models) in &mut transcripts {
         models.sort_by_key(|t| (t.start, t.end));
         transcript_count += models.len();
-        let json = serde_json::to_vec(models).expect("transcripts serialize");
-        writer.add(&format!("tx/{}", contigs.names[*contig as usize]), &json).map_err(io_error(&partial))?;
+        let encoded = crate::csq::model::encode(models);
+        writer
+            .add(&format!("tx/{}", contigs.names[*contig as usize]), &encoded)
+            .map_err(io_error(&partial))?;
     }
     let has_sequence = !sequences.is_empty();
     for (id, bases) in &sequences {

@@ -2,7 +2,7 @@
 //! their checksums, contigs and aliases, what it carries) and `bundle.gas`, the data file.
 
 mod build;
-mod codec;
+pub(crate) mod codec;
 mod container;
 pub mod known;
 pub mod regions;
@@ -12,10 +12,12 @@ pub mod tracks;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::csq::TranscriptModel;
 pub use build::{BuildError, BuildOptions, build};
 pub use codec::Corrupt;
 use container::Container;
@@ -23,7 +25,7 @@ use known::KnownIndex;
 use regions::RegionIndex;
 use tracks::Track;
 
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 pub const MANIFEST: &str = "manifest.json";
 pub const DATA_FILE: &str = "bundle.gas";
 
@@ -124,6 +126,9 @@ pub struct Bundle {
     pub(crate) tracks: Vec<Track>,
     pub(crate) sequence_sections: Vec<String>,
     contig_ids: HashMap<Vec<u8>, u32>,
+    /// Each contig's transcripts, read once and shared by every pass (an annotator keeps its bundle
+    /// open for all its jobs).
+    transcripts: Vec<OnceLock<Arc<[TranscriptModel]>>>,
 }
 
 impl std::fmt::Debug for Bundle {
@@ -160,6 +165,7 @@ impl Bundle {
             }
         }
         let sequence_sections = names.iter().map(|n| format!("seq/{n}")).collect();
+        let transcripts = names.iter().map(|_| OnceLock::new()).collect();
         Ok(Self {
             dir: dir.to_owned(),
             manifest,
@@ -169,6 +175,7 @@ impl Bundle {
             tracks,
             sequence_sections,
             contig_ids,
+            transcripts,
         })
     }
 
@@ -201,13 +208,18 @@ impl Bundle {
     }
 
     /// The transcripts on `contig`, sorted by start.
-    pub fn transcripts(&self, contig: u32) -> std::io::Result<Vec<crate::csq::TranscriptModel>> {
-        let section = format!("tx/{}", self.contig_name(contig));
-        match self.container.read(&section)? {
-            None => Ok(Vec::new()),
-            Some(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+    pub fn transcripts(&self, contig: u32) -> std::io::Result<Arc<[TranscriptModel]>> {
+        let cell = &self.transcripts[contig as usize];
+        if let Some(transcripts) = cell.get() {
+            return Ok(Arc::clone(transcripts));
         }
+        let section = format!("tx/{}", self.contig_name(contig));
+        let read = match self.container.read(&section)? {
+            None => Vec::new(),
+            Some(bytes) => crate::csq::model::decode(&bytes).map_err(std::io::Error::other)?,
+        };
+        // Two passes reading the same contig at once both parse it; the first to finish is kept.
+        Ok(Arc::clone(cell.get_or_init(|| read.into())))
     }
 
     /// The reference bases `start..=end` (1-based) of `contig` into `out`; short past the contig's end.

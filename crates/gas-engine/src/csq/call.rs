@@ -2,6 +2,7 @@
 //! every transcript it touches, in bcftools csq's order of checks.
 
 use std::io;
+use std::sync::Arc;
 
 use super::change::{Change, trim};
 use super::coding::{Coding, CodingSequence, Scratch, Vcf, coding, coding_sequence, push_decimal};
@@ -17,7 +18,7 @@ use crate::bundle::Bundle;
 #[derive(Default)]
 pub struct CsqCaller {
     contig: Option<u32>,
-    transcripts: Vec<TranscriptModel>,
+    transcripts: Arc<[TranscriptModel]>,
     /// The largest end among transcripts `0..=i` (they are sorted by start): where a backward scan
     /// for transcripts reaching a position can stop.
     max_end: Vec<u32>,

@@ -1,12 +1,11 @@
 //! The transcripts consequence calling reads: one compact record per transcript, built from the gene
 //! models at bundle build time and stored per contig (`tx/<contig>`), sorted by start.
 
-use serde::{Deserialize, Serialize};
-
+use crate::bundle::codec::{Corrupt, Reader, put_bytes, put_varint};
 use crate::sources::Strand;
 use crate::sources::gff::{Gene, Transcript};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TranscriptModel {
     pub id: String,
     pub gene: String,
@@ -87,5 +86,94 @@ impl TranscriptModel {
             }
             other => other,
         }
+    }
+}
+
+/// Writes a contig's transcripts in the bundle's binary encoding (a human chromosome's worth reads
+/// in milliseconds, where JSON took a fifth of a second).
+pub(crate) fn encode(transcripts: &[TranscriptModel]) -> Vec<u8> {
+    let mut out = Vec::new();
+    put_varint(&mut out, transcripts.len() as u64);
+    for t in transcripts {
+        for text in [&t.id, &t.gene, &t.biotype] {
+            put_bytes(&mut out, text.as_bytes());
+        }
+        out.push(u8::from(t.reverse) | t.phase << 1);
+        put_varint(&mut out, u64::from(t.start));
+        put_varint(&mut out, u64::from(t.end - t.start));
+        for ranges in [&t.exons, &t.cds, &t.utr5, &t.utr3] {
+            // Ranges as offsets from the transcript's start: small numbers, short varints.
+            put_varint(&mut out, ranges.len() as u64);
+            for &(s, e) in ranges.iter() {
+                put_varint(&mut out, u64::from(s.saturating_sub(t.start)));
+                put_varint(&mut out, u64::from(e - s));
+            }
+        }
+    }
+    out
+}
+
+/// Reads what [`encode`] wrote.
+pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<TranscriptModel>, Corrupt> {
+    let mut r = Reader::new(bytes);
+    let count = r.varint()? as usize;
+    let mut transcripts = Vec::with_capacity(count.min(bytes.len()));
+    for _ in 0..count {
+        let (id, gene, biotype) = (r.string()?, r.string()?, r.string()?);
+        let flags = r.u8()?;
+        let start = r.u32()?;
+        let end = start.checked_add(r.u32()?).ok_or(Corrupt("transcript end out of range"))?;
+        let mut ranges = || -> Result<Vec<(u32, u32)>, Corrupt> {
+            let n = r.varint()? as usize;
+            let mut out = Vec::with_capacity(n.min(bytes.len()));
+            for _ in 0..n {
+                let s = start.checked_add(r.u32()?).ok_or(Corrupt("range out of range"))?;
+                let e = s.checked_add(r.u32()?).ok_or(Corrupt("range out of range"))?;
+                out.push((s, e));
+            }
+            Ok(out)
+        };
+        let (exons, cds, utr5, utr3) = (ranges()?, ranges()?, ranges()?, ranges()?);
+        transcripts.push(TranscriptModel {
+            id,
+            gene,
+            biotype,
+            reverse: flags & 1 != 0,
+            start,
+            end,
+            exons,
+            cds,
+            utr5,
+            utr3,
+            phase: (flags >> 1) % 3,
+        });
+    }
+    Ok(transcripts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        let t = TranscriptModel {
+            id: "ENST00000341065".into(),
+            gene: "SAMD11".into(),
+            biotype: "protein_coding".into(),
+            reverse: true,
+            start: 100,
+            end: 5_000,
+            exons: vec![(100, 300), (4_000, 5_000)],
+            cds: vec![(250, 300), (4_000, 4_100)],
+            utr5: vec![(4_101, 5_000)],
+            utr3: vec![(100, 249)],
+            phase: 2,
+        };
+        let forward =
+            TranscriptModel { reverse: false, phase: 0, utr5: vec![], id: "T2".into(), ..t.clone() };
+        let both = vec![t, forward];
+        assert_eq!(decode(&encode(&both)).unwrap(), both);
+        assert!(decode(&encode(&both)[..20]).is_err());
     }
 }
