@@ -9,7 +9,9 @@ use super::coding::{Coding, CodingSequence, Scratch, Vcf, coding, coding_sequenc
 use super::consequences::{Consequences, FormattedEntries};
 use super::flags::{self, Flags};
 use super::model::TranscriptModel;
-use super::sites::{cds_covers, overlaps_any, splice_flags, utr_beside_cds, utr_side};
+use super::sites::{
+    cds_covers, overlaps_any, splice_flags, unchanged_splice_sequence, utr_beside_cds, utr_side,
+};
 use super::stage::{Stage, Staged};
 use crate::bundle::Bundle;
 
@@ -119,6 +121,11 @@ impl CsqCaller {
         }
         candidates.reverse();
         let (transcripts, stage) = (&self.transcripts[..], &mut self.stage);
+        for (i, splice) in candidates.iter_mut() {
+            if *splice != 0 && transcripts[*i].is_coding() {
+                *splice |= unchanged_splice_sequence(&transcripts[*i], vcf);
+            }
+        }
 
         let mut hit = false;
         for &(i, splice) in candidates.iter() {

@@ -84,8 +84,26 @@ pub struct Vcf<'a> {
 }
 
 impl Vcf<'_> {
+    /// `len` bases from `start` (1-based) of the sequence with REF replaced by ALT, counted in
+    /// reference coordinates up to POS and then along the changed sequence.
+    pub fn changed_bases(&self, start: u32, len: usize) -> Option<Vec<u8>> {
+        let end = self.pos + self.reference.len() as u32; // the first base after REF
+        let mut out = Vec::with_capacity(len);
+        if start < self.pos {
+            out.extend(self.bases(start, (self.pos - start) as usize)?);
+        }
+        let into_alt = start.saturating_sub(self.pos) as usize;
+        out.extend(self.alt.iter().skip(into_alt));
+        if out.len() < len {
+            let past_alt = into_alt.saturating_sub(self.alt.len()) as u32;
+            out.extend(self.bases(end + past_alt, len - out.len())?);
+        }
+        out.truncate(len);
+        Some(out)
+    }
+
     /// Reference bases `start..start+len` (1-based), when the contig has them.
-    fn bases(&self, start: u32, len: usize) -> Option<Vec<u8>> {
+    pub fn bases(&self, start: u32, len: usize) -> Option<Vec<u8>> {
         let mut out = Vec::new();
         self.bundle.reference(self.contig, start, start + len as u32 - 1, &mut out).ok()?;
         (out.len() == len).then_some(out)

@@ -142,3 +142,55 @@ pub fn splice_flags(t: &TranscriptModel, change: &Change<'_>) -> Flags {
     }
     found
 }
+
+/// bcftools' sequence-identity check for an indel whose REF reaches into a coding piece and which
+/// also changes the intron beside it: when the splice region (or site) it hits reads the same after
+/// the change (a base deleted from a run that continues into the intron), the splice entry also says
+/// `synonymous`. Returns [`flags::SYNONYMOUS`] or 0.
+pub fn unchanged_splice_sequence(t: &TranscriptModel, vcf: &super::coding::Vcf<'_>) -> Flags {
+    let (reference, alt) = (vcf.reference, vcf.alt);
+    // Only deletions; bcftools trims their shared suffix first, then the prefix.
+    if reference.len() <= alt.len() {
+        return 0;
+    }
+    let suffix = reference.iter().rev().zip(alt.iter().rev()).take_while(|(a, b)| a == b).count();
+    let (r, a) = (&reference[..reference.len() - suffix], &alt[..alt.len() - suffix]);
+    let prefix = r.iter().zip(a).take_while(|(x, y)| x == y).count() as u32;
+    // The base before the first deleted one, and the last deleted one.
+    let (before, last) = (vcf.pos + prefix - 1, vcf.pos + (reference.len() - suffix) as u32 - 1);
+    let ref_end = vcf.pos + reference.len() as u32 - 1;
+    let Some(k) = t.cds.iter().position(|&(s, e)| s <= ref_end && e >= vcf.pos) else { return 0 };
+    let (ex_beg, ex_end) = t.cds[k];
+    let window = |start: u32| {
+        Some((
+            vcf.bases(start, SPLICE_REGION_INTRON as usize)?,
+            vcf.changed_bases(start, SPLICE_REGION_INTRON as usize)?,
+        ))
+    };
+    let site = SPLICE_SITE as usize;
+    let region = SPLICE_REGION_INTRON as usize;
+    // The intron before the piece (not before the first one), compared over its last 8 bases.
+    if k > 0
+        && before + 1 < ex_beg
+        && ex_beg > SPLICE_REGION_INTRON
+        && let Some((ref8, alt8)) = window(ex_beg - SPLICE_REGION_INTRON)
+    {
+        let in_region = last + SPLICE_REGION_INTRON >= ex_beg && before + SPLICE_SITE < ex_beg;
+        let at_site = last + SPLICE_SITE >= ex_beg;
+        if (in_region && ref8 == alt8) || (at_site && ref8[region - site..] == alt8[region - site..]) {
+            return flags::SYNONYMOUS;
+        }
+    }
+    // The intron after the piece (not after the last one), compared over its first 8 bases.
+    if k + 1 < t.cds.len()
+        && ex_end < last
+        && let Some((ref8, alt8)) = window(ex_end + 1)
+    {
+        let in_region = before < ex_end + SPLICE_REGION_INTRON && last > ex_end + SPLICE_SITE;
+        let at_site = before < ex_end + SPLICE_SITE;
+        if (in_region && ref8 == alt8) || (at_site && ref8[..site] == alt8[..site]) {
+            return flags::SYNONYMOUS;
+        }
+    }
+    0
+}
