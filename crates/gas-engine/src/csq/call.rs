@@ -4,7 +4,7 @@
 use std::io;
 use std::sync::Arc;
 
-use super::change::{Change, trim};
+use super::change::{Change, realigned_into_piece, trim};
 use super::coding::{Coding, CodingSequence, Scratch, Vcf, coding, coding_sequence, push_decimal};
 use super::consequences::{Consequences, FormattedEntries};
 use super::flags::{self, Flags};
@@ -147,6 +147,8 @@ impl CsqCaller {
             }
             let Some(cs) = &self.coding[i] else { unreachable!("filled above") };
             let text_start = stage.changes.len();
+            let realigned = realigned_into_piece(&t.cds, vcf.pos, vcf.reference, vcf.alt);
+            let change = realigned.as_ref().unwrap_or(change);
             match coding(t, cs, change, vcf, splice, &mut self.scratch, &mut stage.changes) {
                 Coding::Boundary(found) => {
                     stage.push(transcripts, Staged { transcript: i, found, change: None })

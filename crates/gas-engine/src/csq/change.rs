@@ -41,6 +41,44 @@ pub fn trim<'a>(pos: u32, reference: &'a [u8], alt: &'a [u8]) -> Option<Change<'
     })
 }
 
+/// bcftools' placement of a deletion that starts in the intron before a coding piece and reaches
+/// into it: when ALT is REF's ends (a pure deletion) and they share bases at the end, the deleted
+/// bases move one base right (`CAG.GTGGCCAG>CAG.GCCAG` deletes `GTG` in the exon, not `GGT` across
+/// the boundary), and the coding sequence is judged by that. `None` when this does not apply.
+pub fn realigned_into_piece<'a>(
+    cds: &[(u32, u32)],
+    pos: u32,
+    reference: &'a [u8],
+    alt: &'a [u8],
+) -> Option<Change<'a>> {
+    if reference.len() <= alt.len() {
+        return None;
+    }
+    // Trimmed the way bcftools judges splice sites: the whole shared suffix, then the prefix.
+    let tend = reference.iter().rev().zip(alt.iter().rev()).take_while(|(a, b)| a == b).count();
+    let tbeg = reference[..reference.len() - tend]
+        .iter()
+        .zip(&alt[..alt.len() - tend])
+        .take_while(|(a, b)| a == b)
+        .count();
+    if tend == 0 || tbeg + tend != alt.len() {
+        return None;
+    }
+    let (before, last) = (pos + tbeg as u32 - 1, pos + (reference.len() - tend) as u32 - 1);
+    if !cds.iter().any(|&(s, _)| before + 1 < s && last >= s) {
+        return None;
+    }
+    let start = tbeg.saturating_sub(1);
+    let (reference, alt) = (&reference[start..=reference.len() - tend], &alt[start..=alt.len() - tend]);
+    let prefix = reference.iter().zip(alt).take_while(|(a, b)| a == b).count();
+    Some(Change {
+        pos: pos + (start + prefix) as u32,
+        reference: &reference[prefix..],
+        alt: &alt[prefix..],
+        symbolic: false,
+    })
+}
+
 /// The bases bcftools judges an insertion's splice effect by: its anchor and the base after it; for a
 /// symbolic insertion (`<INS…>` at POS), the bases before and after POS.
 pub fn insertion_span(change: &Change<'_>) -> Option<(u32, u32)> {

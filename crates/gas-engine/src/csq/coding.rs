@@ -240,7 +240,16 @@ pub fn coding(
     }
     let delta = alt.len() as isize - (end + 1 - start) as isize;
     // An indel's protein change is told from the codon of its anchor base: `508VA>508V`.
-    let anchor = if delta != 0 { coding_offset(t, change.pos.saturating_sub(1)) } else { None };
+    // A deletion whose anchor lies in the intron before its piece is told from the codon after it
+    // (`508VA>508A`; on the reverse strand, by symmetry, the codon before it: no case shows that).
+    let anchor = match delta != 0 {
+        false => None,
+        true => coding_offset(t, change.pos.saturating_sub(1)).or_else(|| match (insertion, t.reverse) {
+            (true, _) => None,
+            (false, false) => Some(end + 1).filter(|&after| after < seq.len()),
+            (false, true) => start.checked_sub(1),
+        }),
+    };
     let (lo, hi) = match (insertion, anchor) {
         (true, Some(anchor)) => (anchor, anchor),
         (true, None) => (start, start),
