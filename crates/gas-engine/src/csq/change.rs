@@ -87,3 +87,37 @@ pub fn insertion_span(change: &Change<'_>) -> Option<(u32, u32)> {
     }
     change.reference.is_empty().then(|| (change.pos - 1, change.pos))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placed(change: Option<Change<'_>>) -> Option<(u32, &[u8], &[u8])> {
+        change.map(|c| (c.pos, c.reference, c.alt))
+    }
+
+    #[test]
+    fn indels_keep_the_vcf_anchor() {
+        // The deleted bases are those after the shared first base, even where the end is shared too.
+        assert_eq!(placed(trim(100, b"CGCC", b"C")), Some((101, &b"GCC"[..], &b""[..])));
+        assert_eq!(placed(trim(4958, b"AGA", b"A")), Some((4959, &b"GA"[..], &b""[..])));
+        assert_eq!(placed(trim(10, b"A", b"AA")), Some((11, &b""[..], &b"A"[..])));
+        // Bases shared at both ends of a longer pair go; a change of nothing is none.
+        assert_eq!(placed(trim(10, b"ATG", b"AG")), Some((11, &b"T"[..], &b""[..])));
+        assert_eq!(placed(trim(10, b"ACGT", b"AGGT")), Some((11, &b"C"[..], &b"G"[..])));
+        assert_eq!(placed(trim(10, b"AC", b"AC")), None);
+    }
+
+    #[test]
+    fn a_deletion_into_a_coding_piece_moves_one_base_right() {
+        // bcftools' frame3 case: the piece starts at 19029; CAG.GTGGCCAG>CAG.GCCAG deletes GTG in it.
+        let cds = [(18_819, 18_929), (19_029, 19_274)];
+        let moved = realigned_into_piece(&cds, 19_026, b"CAGGTGGCCAG", b"CAGGCCAG");
+        assert_eq!(placed(moved), Some((19_029, &b"GTG"[..], &b""[..])));
+        // Written the VCF way (nothing shared at the end) it stays where it is.
+        assert_eq!(placed(realigned_into_piece(&cds, 19_026, b"CAGGT", b"C")), None);
+        // Inside the piece, or an insertion: nothing to move.
+        assert_eq!(placed(realigned_into_piece(&cds, 19_100, b"AGTGA", b"AA")), None);
+        assert_eq!(placed(realigned_into_piece(&cds, 19_026, b"C", b"CAG")), None);
+    }
+}
