@@ -35,6 +35,13 @@ impl<'a> Reader<'a> {
 
     #[inline]
     pub fn varint(&mut self) -> Result<u64, Corrupt> {
+        // Most numbers in a bundle (deltas, lengths) fit one byte.
+        if let Some(&byte) = self.buf.get(self.pos)
+            && byte < 0x80
+        {
+            self.pos += 1;
+            return Ok(u64::from(byte));
+        }
         let mut value = 0u64;
         let mut shift = 0;
         loop {

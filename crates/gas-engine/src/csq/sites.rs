@@ -81,7 +81,11 @@ pub fn utr_beside_cds(t: &TranscriptModel, anchor: u32) -> Flags {
 pub fn splice_flags(t: &TranscriptModel, change: &Change<'_>) -> Flags {
     let overlaps = |(f, l): (u32, u32), lo: u32, hi: u32| f <= hi && l >= lo;
     let mut found = 0;
-    for pair in t.exons.windows(2) {
+    // Introns ending more than 10 bases before the change cannot be near it (see below): start at
+    // the first exon that ends within reach.
+    let (near_lo, _) = insertion_span(change).unwrap_or_else(|| change.span());
+    let first = t.exons.partition_point(|&(_, end)| end + 20 < near_lo).saturating_sub(1);
+    for pair in t.exons[first..].windows(2) {
         let (e, s) = (pair[0].1, pair[1].0);
         if s <= e + 1 {
             continue;
