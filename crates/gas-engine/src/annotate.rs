@@ -273,7 +273,7 @@ impl<'b> Pass<'b> {
                 if i > 0 {
                     info.out.push(b',');
                 }
-                info.out.extend_from_slice(escape_info(bundle.regions.gene_name(*gene)).as_bytes());
+                info.out.extend_from_slice(bundle.regions.gene_info_name(*gene).as_bytes());
             }
             info.key(b"REGION=");
             for (i, (_, class)) in self.genes.iter().enumerate() {
@@ -370,15 +370,6 @@ fn list_contains(list: &[u8], sep: u8, item: &[u8]) -> bool {
 fn info_end(info: &[u8]) -> Option<u32> {
     let value = info.split(|b| *b == b';').find_map(|entry| entry.strip_prefix(b"END="))?;
     std::str::from_utf8(value).ok()?.parse().ok()
-}
-
-/// Gene names go in INFO: no spaces, semicolons, commas or equals signs.
-fn escape_info(name: &str) -> std::borrow::Cow<'_, str> {
-    if name.bytes().any(|b| matches!(b, b' ' | b';' | b',' | b'=' | b'\t')) {
-        name.replace([' ', ';', ',', '=', '\t'], "_").into()
-    } else {
-        name.into()
-    }
 }
 
 fn count_unknown(summary: &mut Summary, chrom: &[u8]) {

@@ -180,6 +180,7 @@ fn sweep(
 
 /// Gene names and class sets, read when the bundle opens.
 pub struct RegionIndex {
+    /// As INFO writes them (no spaces, semicolons, commas, equals signs or tabs).
     genes: Vec<String>,
     sets: Vec<Vec<(u32, RegionClass)>>,
     sections: Vec<String>,
@@ -191,7 +192,7 @@ impl RegionIndex {
         if let Some(bytes) = container.read("regions/genes")? {
             let mut r = Reader::new(&bytes);
             for _ in 0..r.varint()? {
-                genes.push(r.string()?);
+                genes.push(r.string()?.replace([' ', ';', ',', '=', '\t'], "_"));
             }
         }
         let mut sets = Vec::new();
@@ -218,7 +219,8 @@ impl RegionIndex {
         self.genes.len()
     }
 
-    pub fn gene_name(&self, gene: u32) -> &str {
+    /// The gene's name as INFO `GENE` writes it.
+    pub fn gene_info_name(&self, gene: u32) -> &str {
         &self.genes[gene as usize]
     }
 }
