@@ -201,19 +201,13 @@ impl<'b> Pass<'b> {
             self.known
                 .for_each_match(bundle, contig, norm.pos, norm.reference, norm.alt, |m| {
                     matched = true;
-                    // The common case: one known ID for a record that had none and has none yet.
-                    if record.id == b"." && new_ids.is_empty() && !m.ids.contains(&b';') && m.ids != b"." {
-                        new_ids.extend_from_slice(m.ids);
-                    } else {
-                        for id in m.ids.split(|b| *b == b';').filter(|id| !id.is_empty() && *id != b".") {
-                            let already =
-                                list_contains(record.id, b';', id) || list_contains(new_ids, b';', id);
-                            if !already {
-                                if !new_ids.is_empty() {
-                                    new_ids.push(b';');
-                                }
-                                new_ids.extend_from_slice(id);
+                    for id in m.ids.split(|b| *b == b';').filter(|id| !id.is_empty() && *id != b".") {
+                        let already = list_contains(record.id, b';', id) || list_contains(new_ids, b';', id);
+                        if !already {
+                            if !new_ids.is_empty() {
+                                new_ids.push(b';');
                             }
+                            new_ids.extend_from_slice(id);
                         }
                     }
                     for (f, values) in info_values.iter_mut().enumerate() {

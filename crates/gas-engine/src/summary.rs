@@ -23,8 +23,6 @@ pub struct Summary {
     /// Records by their set of consequence types, during the pass.
     #[serde(skip)]
     consequence_sets: Vec<(crate::csq::flags::Flags, u64)>,
-    #[serde(skip)]
-    last_consequence_set: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -73,30 +71,15 @@ impl Summary {
     /// Counts one record's BCSQ consequence types (each type once per record). Records are tallied by
     /// their set of types (few distinct ones); [`Summary::finish`] turns the sets into per-type counts.
     pub fn count_consequences(&mut self, types: crate::csq::flags::Flags) {
-        // Neighbouring records often have the same set: try the last one counted first.
-        let sets = &mut self.consequence_sets;
-        if let Some((set, count)) = sets.get_mut(self.last_consequence_set)
-            && *set == types
-        {
-            *count += 1;
-            return;
-        }
-        match sets.iter().position(|(set, _)| *set == types) {
-            Some(i) => {
-                sets[i].1 += 1;
-                self.last_consequence_set = i;
-            }
-            None => {
-                self.last_consequence_set = sets.len();
-                sets.push((types, 1));
-            }
+        match self.consequence_sets.iter_mut().find(|(set, _)| *set == types) {
+            Some((_, count)) => *count += 1,
+            None => self.consequence_sets.push((types, 1)),
         }
     }
 
     /// Folds the tallies kept during the pass into the counts it reports.
     pub fn finish(&mut self) {
         // Sets in order of first appearance give the types in order of first appearance too.
-        self.last_consequence_set = 0;
         for (types, count) in std::mem::take(&mut self.consequence_sets) {
             for name in crate::csq::flags::each(types) {
                 match self.consequences.iter_mut().find(|c| c.consequence == name) {

@@ -41,6 +41,31 @@ pub fn trim<'a>(pos: u32, reference: &'a [u8], alt: &'a [u8]) -> Option<Change<'
     })
 }
 
+/// A deletion trimmed the way bcftools judges splice sites: the whole shared suffix, then the prefix.
+pub struct DeletionTrim {
+    /// Bases REF and ALT share at the start and (counted first) at the end.
+    pub tbeg: usize,
+    pub tend: usize,
+    /// The base before the first deleted one, and the last deleted one.
+    pub before: u32,
+    pub last: u32,
+}
+
+/// `None` unless REF is longer than ALT.
+pub fn deletion_trim(pos: u32, reference: &[u8], alt: &[u8]) -> Option<DeletionTrim> {
+    if reference.len() <= alt.len() {
+        return None;
+    }
+    let tend = reference.iter().rev().zip(alt.iter().rev()).take_while(|(a, b)| a == b).count();
+    let tbeg = reference[..reference.len() - tend]
+        .iter()
+        .zip(&alt[..alt.len() - tend])
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (before, last) = (pos + tbeg as u32 - 1, pos + (reference.len() - tend) as u32 - 1);
+    Some(DeletionTrim { tbeg, tend, before, last })
+}
+
 /// bcftools' placement of a deletion that starts in the intron before a coding piece and reaches
 /// into it: when ALT is REF's ends (a pure deletion) and they share bases at the end, the deleted
 /// bases move one base right (`CAG.GTGGCCAG>CAG.GCCAG` deletes `GTG` in the exon, not `GGT` across
@@ -51,20 +76,10 @@ pub fn realigned_into_piece<'a>(
     reference: &'a [u8],
     alt: &'a [u8],
 ) -> Option<Change<'a>> {
-    if reference.len() <= alt.len() {
-        return None;
-    }
-    // Trimmed the way bcftools judges splice sites: the whole shared suffix, then the prefix.
-    let tend = reference.iter().rev().zip(alt.iter().rev()).take_while(|(a, b)| a == b).count();
-    let tbeg = reference[..reference.len() - tend]
-        .iter()
-        .zip(&alt[..alt.len() - tend])
-        .take_while(|(a, b)| a == b)
-        .count();
+    let DeletionTrim { tbeg, tend, before, last } = deletion_trim(pos, reference, alt)?;
     if tend == 0 || tbeg + tend != alt.len() {
         return None;
     }
-    let (before, last) = (pos + tbeg as u32 - 1, pos + (reference.len() - tend) as u32 - 1);
     if !cds.iter().any(|&(s, _)| before + 1 < s && last >= s) {
         return None;
     }

@@ -1,6 +1,6 @@
 //! Where a change falls in a transcript's structure: coding pieces, UTRs, splice sites.
 
-use super::change::{Change, insertion_span};
+use super::change::{Change, DeletionTrim, deletion_trim, insertion_span};
 use super::flags::{self, Flags};
 use super::model::TranscriptModel;
 
@@ -152,17 +152,10 @@ pub fn splice_flags(t: &TranscriptModel, change: &Change<'_>) -> Flags {
 /// the change (a base deleted from a run that continues into the intron), the splice entry also says
 /// `synonymous`. Returns [`flags::SYNONYMOUS`] or 0.
 pub fn unchanged_splice_sequence(t: &TranscriptModel, vcf: &super::coding::Vcf<'_>) -> Flags {
-    let (reference, alt) = (vcf.reference, vcf.alt);
-    // Only deletions; bcftools trims their shared suffix first, then the prefix.
-    if reference.len() <= alt.len() {
+    let Some(DeletionTrim { before, last, .. }) = deletion_trim(vcf.pos, vcf.reference, vcf.alt) else {
         return 0;
-    }
-    let suffix = reference.iter().rev().zip(alt.iter().rev()).take_while(|(a, b)| a == b).count();
-    let (r, a) = (&reference[..reference.len() - suffix], &alt[..alt.len() - suffix]);
-    let prefix = r.iter().zip(a).take_while(|(x, y)| x == y).count() as u32;
-    // The base before the first deleted one, and the last deleted one.
-    let (before, last) = (vcf.pos + prefix - 1, vcf.pos + (reference.len() - suffix) as u32 - 1);
-    let ref_end = vcf.pos + reference.len() as u32 - 1;
+    };
+    let ref_end = vcf.pos + vcf.reference.len() as u32 - 1;
     let Some(k) = t.cds.iter().position(|&(s, e)| s <= ref_end && e >= vcf.pos) else { return 0 };
     let (ex_beg, ex_end) = t.cds[k];
     let window = |start: u32| {
