@@ -338,12 +338,10 @@ pub fn coding(
             found |= flags::INCOMPLETE_CDS;
         }
     }
-    if found & flags::START_LOST != 0 {
-        if ref_aa.starts_with(b"M") {
-            found &= !flags::MISSENSE;
-        } else {
-            found &= !flags::START_LOST;
-        }
+    // A start codon that was not ATG cannot be lost. (Missense beside a lost start or stop is dropped
+    // on output, after an incomplete CDS's start and stop give way to it.)
+    if found & flags::START_LOST != 0 && !ref_aa.starts_with(b"M") {
+        found &= !flags::START_LOST;
     }
     push_decimal(text, codon + 1);
     text.extend_from_slice(ref_aa);
