@@ -4,7 +4,7 @@
 use std::io;
 use std::sync::Arc;
 
-use super::change::{Change, realigned_into_piece, trim};
+use super::change::{Change, deletion_trim, realigned_into_piece, trim};
 use super::coding::{Coding, CodingSequence, Scratch, Vcf, coding, coding_sequence, push_decimal};
 use super::consequences::{Consequences, FormattedEntries};
 use super::flags::{self, Flags};
@@ -172,12 +172,13 @@ impl CsqCaller {
                 }
             }
         }
+        let deletion = deletion_trim(vcf.pos, vcf.reference, vcf.alt);
         for &(i, _) in candidates.iter() {
             let t = &transcripts[i];
             if !t.is_coding() {
                 continue;
             }
-            let utr = utr_side(t, change);
+            let utr = utr_side(t, change, deletion.as_ref());
             if utr != 0 {
                 hit = true;
                 stage.push(transcripts, Staged { transcript: i, found: utr, change: None });

@@ -25,10 +25,19 @@ pub fn cds_covers(t: &TranscriptModel, change: &Change<'_>) -> bool {
 
 /// 5′ or 3′ UTR when the change lies in an exon outside the CDS of a coding transcript (an insertion:
 /// with both neighbouring bases in it).
-pub fn utr_side(t: &TranscriptModel, change: &Change<'_>) -> Flags {
+///
+/// bcftools places a deletion for this test by trimming the whole shared suffix first (`CCC>C`
+/// deletes the first two Cs), so a deletion whose anchor is a UTR's last base counts for that UTR,
+/// and one that ends on a CDS's last base does not reach the UTR after it.
+/// `deletion` is the record's [`deletion_trim`].
+pub fn utr_side(t: &TranscriptModel, change: &Change<'_>, deletion: Option<&DeletionTrim>) -> Flags {
     let (from, to) = change.span();
-    let inside = |&(s, e): &(u32, u32)| {
+    let span_inside = |&(s, e): &(u32, u32)| {
         if change.reference.is_empty() { s <= from && to <= e } else { s <= to && e >= from }
+    };
+    let inside = |piece: &(u32, u32)| match deletion {
+        Some(DeletionTrim { before, last, .. }) => piece.0 <= *last && *before < piece.1,
+        None => span_inside(piece),
     };
     if t.utr5.iter().any(inside) {
         return flags::UTR5;
@@ -39,10 +48,11 @@ pub fn utr_side(t: &TranscriptModel, change: &Change<'_>) -> Flags {
     if !t.utr5.is_empty() || !t.utr3.is_empty() {
         return 0;
     }
-    // No UTR features: exon parts outside the CDS are UTR by their side of it.
+    // No UTR features: exon parts outside the CDS are UTR by their side of it (the change placed as
+    // trimmed: bcftools has no UTR regions to test here).
     let (cds_start, cds_end) = (t.cds[0].0, t.cds[t.cds.len() - 1].1);
     let outside_cds = to < cds_start || from > cds_end;
-    if !outside_cds || !t.exons.iter().any(inside) {
+    if !outside_cds || !t.exons.iter().any(span_inside) {
         return 0;
     }
     match (to < cds_start, t.reverse) {
@@ -190,4 +200,50 @@ pub fn unchanged_splice_sequence(t: &TranscriptModel, vcf: &super::coding::Vcf<'
         }
     }
     0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::csq::change::trim;
+
+    /// A forward-strand transcript: 5′ UTR 101–150, CDS 151–300, 3′ UTR 301–400.
+    fn transcript() -> TranscriptModel {
+        TranscriptModel {
+            id: "T".into(),
+            gene: "G".into(),
+            biotype: "protein_coding".into(),
+            reverse: false,
+            start: 101,
+            end: 400,
+            exons: vec![(101, 400)],
+            cds: vec![(151, 300)],
+            utr5: vec![(101, 150)],
+            utr3: vec![(301, 400)],
+            phase: 0,
+        }
+    }
+
+    fn utr(pos: u32, reference: &[u8], alt: &[u8]) -> Flags {
+        let change = trim(pos, reference, alt).expect("a change");
+        utr_side(&transcript(), &change, deletion_trim(pos, reference, alt).as_ref())
+    }
+
+    #[test]
+    fn deletions_meet_utrs_where_bcftools_places_them() {
+        // CCC>C anchored on the 5′ UTR's last base deletes 150–151 the bcftools way (151–152 the
+        // VCF way, past the UTR).
+        assert_eq!(utr(150, b"CCC", b"C"), flags::UTR5);
+        // TATAAT>T at 296 deletes 296–300 the bcftools way, ending on the CDS's last base (297–301 the
+        // VCF way, into the 3′ UTR); one base on, it reaches the UTR either way.
+        assert_eq!(utr(296, b"TATAAT", b"T"), 0);
+        assert_eq!(utr(297, b"TATAAT", b"T"), flags::UTR3);
+        // Only the anchor in the UTR: not a UTR change.
+        assert_eq!(utr(150, b"CA", b"C"), 0);
+        // Not deletions: placed as trimmed.
+        assert_eq!(utr(150, b"C", b"T"), flags::UTR5);
+        assert_eq!(utr(151, b"C", b"T"), 0);
+        assert_eq!(utr(300, b"A", b"AT"), 0);
+        assert_eq!(utr(301, b"A", b"AT"), flags::UTR3);
+    }
 }

@@ -3,7 +3,8 @@
 //! same run. Prints wall time, variants/s, peak RSS, the ratios, and how far the IDs and BCSQ agree.
 //!
 //! The files (in `.gas/bench/`): a 50 Mb synthetic genome (5 contigs, FASTA) with 2,000 Ensembl-style
-//! genes on both strands (GFF3), a 5M-record known-variants VCF, and a 5M-variant input whose first
+//! genes on both strands (GFF3; coding sequences start with ATG, end with a stop and have none in
+//! between, as real ones do), a 5M-record known-variants VCF, and a 5M-variant input whose first
 //! 1M records are also written as the 1M input. 85% SNVs, 8% deletions, 7% insertions; half of the
 //! input alleles are known.
 
@@ -57,7 +58,7 @@ pub fn run() -> Result<(), String> {
     let gas = binary_in("release", "gas-annotate");
 
     // Bump when the generated files change.
-    let done = dir.join("done-v3");
+    let done = dir.join("done-v4");
     if !done.exists() {
         println!("xtask: generating the benchmark files (deterministic)");
         generate(&dir)?;
@@ -291,21 +292,11 @@ fn compare_bcsq(ours: &Path, theirs: &Path) -> Result<String, String> {
 
 fn generate(dir: &Path) -> Result<(), String> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let genome: Vec<Vec<u8>> =
+    let mut genome: Vec<Vec<u8>> =
         (0..CONTIGS).map(|_| (0..CONTIG_LEN).map(|_| BASES[(rng.next() >> 62) as usize]).collect()).collect();
     let writer = |name: &str| -> Result<BufWriter<File>, String> {
         Ok(BufWriter::with_capacity(1 << 20, File::create(dir.join(name)).map_err(io)?))
     };
-
-    let mut fasta = writer("genome.fa")?;
-    for (c, seq) in genome.iter().enumerate() {
-        writeln!(fasta, ">chr{}", c + 1).map_err(io)?;
-        for line in seq.chunks(60) {
-            fasta.write_all(line).map_err(io)?;
-            fasta.write_all(b"\n").map_err(io)?;
-        }
-    }
-    fasta.flush().map_err(io)?;
 
     let mut gff = writer("genes.gff3")?;
     writeln!(gff, "##gff-version 3").map_err(io)?;
@@ -358,6 +349,7 @@ fn generate(dir: &Path) -> Result<(), String> {
                 .map_err(io)?;
                 let pieces: Vec<(u32, u32)> =
                     exons.iter().map(|&(s, e)| (s.max(cs), e.min(ce))).filter(|(s, e)| s <= e).collect();
+                shape_coding_sequence(&mut genome[(c - 1) as usize], &pieces, strand == '-', &mut rng);
                 // Phase: bases to skip at the piece's 5′ end to reach a codon start (transcript order).
                 let mut phases = vec![0; pieces.len()];
                 let mut done = 0;
@@ -384,6 +376,17 @@ fn generate(dir: &Path) -> Result<(), String> {
         }
     }
     gff.flush().map_err(io)?;
+
+    let mut fasta = writer("genome.fa")?;
+    for (c, seq) in genome.iter().enumerate() {
+        writeln!(fasta, ">chr{}", c + 1).map_err(io)?;
+        for line in seq.chunks(60) {
+            fasta.write_all(line).map_err(io)?;
+            fasta.write_all(b"\n").map_err(io)?;
+        }
+    }
+    fasta.flush().map_err(io)?;
+
 
     let header = |out: &mut BufWriter<File>, input: bool| -> std::io::Result<()> {
         writeln!(out, "##fileformat=VCFv4.2")?;
@@ -463,4 +466,41 @@ fn generate(dir: &Path) -> Result<(), String> {
         out.flush().map_err(io)?;
     }
     Ok(())
+}
+
+/// Makes a random coding sequence read like a real one: ATG first, a stop codon last and none in
+/// between (a random genome has a stop every ~21 codons, which truncates every protein change).
+/// `pieces` are the CDS pieces in genome order, a whole number of codons together.
+fn shape_coding_sequence(seq: &mut [u8], pieces: &[(u32, u32)], reverse: bool, rng: &mut Rng) {
+    let mut at: Vec<usize> = pieces.iter().flat_map(|&(s, e)| (s..=e).map(|p| (p - 1) as usize)).collect();
+    if reverse {
+        at.reverse();
+    }
+    // The coding strand's base at a genome position, and back (complementing is its own inverse).
+    let strand = |b: u8| if reverse { complement(b) } else { b };
+    let codons = at.len() / 3;
+    for (k, places) in at.chunks_exact(3).enumerate() {
+        let mut codon = [strand(seq[places[0]]), strand(seq[places[1]]), strand(seq[places[2]])];
+        if k == 0 {
+            codon = *b"ATG";
+        } else if k == codons - 1 {
+            codon = [*b"TAA", *b"TAG", *b"TGA"][rng.below(3) as usize];
+        } else {
+            while matches!(&codon, b"TAA" | b"TAG" | b"TGA") {
+                codon[2] = BASES[rng.below(4) as usize];
+            }
+        }
+        for (&place, &base) in places.iter().zip(&codon) {
+            seq[place] = strand(base);
+        }
+    }
+}
+
+fn complement(base: u8) -> u8 {
+    match base {
+        b'A' => b'T',
+        b'C' => b'G',
+        b'G' => b'C',
+        _ => b'A',
+    }
 }
