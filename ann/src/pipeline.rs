@@ -279,6 +279,11 @@ fn result_summary(summary: &Summary, took: Duration) -> ResultSummary {
             .map(|c| NamedCount { name: c.class.to_owned(), count: c.count })
             .collect(),
         tracks: summary.tracks.iter().map(|t| NamedCount { name: t.track.clone(), count: t.count }).collect(),
+        consequences: summary
+            .consequences
+            .iter()
+            .map(|c| NamedCount { name: c.consequence.clone(), count: c.count })
+            .collect(),
         warnings: summary.warnings.clone(),
         annotation_ms: u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
     }
@@ -301,4 +306,24 @@ fn free_bytes_at(path: &Path) -> Option<u64> {
         stats
     };
     Some(stats.f_bavail.saturating_mul(stats.f_frsize))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gas_engine::csq::flags;
+
+    #[test]
+    fn the_job_row_summary_counts_records_per_consequence() {
+        let mut summary = Summary::new("GRCh37", &[], Vec::new());
+        summary.total = 3;
+        summary.count_consequences(flags::MISSENSE | flags::SPLICE_REGION);
+        summary.count_consequences(flags::MISSENSE);
+        summary.count_consequences(flags::INTRON);
+        summary.finish();
+        let row = result_summary(&summary, Duration::from_millis(5));
+        let counts: Vec<(&str, u64)> = row.consequences.iter().map(|c| (c.name.as_str(), c.count)).collect();
+        assert_eq!(counts, [("missense", 2), ("splice_region", 1), ("intron", 1)]);
+        assert_eq!(row.annotation_ms, 5);
+    }
 }

@@ -225,6 +225,13 @@ mod tests {
     }
 
     #[test]
+    fn a_summary_stored_before_consequences_were_counted_still_reads() {
+        let old = r#"{"variants":2,"known":1,"regions":[],"tracks":[],"warnings":[],"annotation_ms":3}"#;
+        let summary: ResultSummary = serde_json::from_str(old).unwrap();
+        assert_eq!((summary.variants, summary.consequences.len()), (2, 0));
+    }
+
+    #[test]
     fn job_ids_round_trip_through_text() {
         let id = JobId::new();
         assert_eq!(id.to_string().parse::<JobId>().unwrap(), id);
@@ -243,6 +250,10 @@ pub struct ResultSummary {
     pub regions: Vec<NamedCount>,
     /// Records inside each of the bundle's tracks (e.g. CpG islands).
     pub tracks: Vec<NamedCount>,
+    /// Records with each consequence type (BCSQ, e.g. `missense`), in order of first appearance;
+    /// empty when the bundle has no transcripts. Absent from rows written before it existed.
+    #[serde(default)]
+    pub consequences: Vec<NamedCount>,
     /// Warnings the user should read, e.g. an assembly other than the bundle's.
     pub warnings: Vec<String>,
     /// How long the annotation itself took, without the transfers around it.

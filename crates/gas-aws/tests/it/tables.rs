@@ -84,6 +84,7 @@ async fn a_job_is_claimed_once_and_only_its_current_attempt_can_finish_it() {
         known: 1021,
         regions: vec![gas_core::NamedCount { name: "CDS".into(), count: 40 }],
         tracks: vec![],
+        consequences: vec![gas_core::NamedCount { name: "missense".into(), count: 7 }],
         warnings: vec!["the file declares NCBI36".into()],
         annotation_ms: 12,
     };
