@@ -33,7 +33,8 @@ impl<'a> Reader<'a> {
         self.pos >= self.buf.len()
     }
 
-    #[inline]
+    // Inlined whole: block decoding reads several numbers per record, most of them one byte.
+    #[inline(always)]
     pub fn varint(&mut self) -> Result<u64, Corrupt> {
         // Most numbers in a bundle (deltas, lengths) fit one byte.
         if let Some(&byte) = self.buf.get(self.pos)
@@ -64,12 +65,13 @@ impl<'a> Reader<'a> {
         Ok(byte)
     }
 
+    #[inline(always)]
     pub fn u32(&mut self) -> Result<u32, Corrupt> {
         u32::try_from(self.varint()?).map_err(|_| Corrupt("number out of range"))
     }
 
     /// A length-prefixed byte string, as the range it occupies in the buffer.
-    #[inline]
+    #[inline(always)]
     pub fn bytes_range(&mut self) -> Result<(u32, u32), Corrupt> {
         let len = self.varint()? as usize;
         let start = self.pos;
