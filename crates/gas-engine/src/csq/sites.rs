@@ -26,10 +26,10 @@ pub fn cds_covers(t: &TranscriptModel, change: &Change<'_>) -> bool {
 /// 5′ or 3′ UTR when the change lies in an exon outside the CDS of a coding transcript (an insertion:
 /// with both neighbouring bases in it).
 ///
-/// bcftools places a deletion for this test by trimming the whole shared suffix first (`CCC>C`
-/// deletes the first two Cs), so a deletion whose anchor is a UTR's last base counts for that UTR,
-/// and one that ends on a CDS's last base does not reach the UTR after it.
-/// `deletion` is the record's [`deletion_trim`].
+/// A deletion (`deletion`, the record's [`deletion_trim`]) is placed the way bcftools' UTR test
+/// places it, the whole shared suffix trimmed first: `CCC>C` written on a UTR's last base deletes
+/// the first two Cs and so changes that UTR; a deletion that, so placed, ends on a CDS's last base
+/// does not reach the UTR after it.
 pub fn utr_side(t: &TranscriptModel, change: &Change<'_>, deletion: Option<&DeletionTrim>) -> Flags {
     let (from, to) = change.span();
     let span_inside = |&(s, e): &(u32, u32)| {
@@ -48,8 +48,8 @@ pub fn utr_side(t: &TranscriptModel, change: &Change<'_>, deletion: Option<&Dele
     if !t.utr5.is_empty() || !t.utr3.is_empty() {
         return 0;
     }
-    // No UTR features: exon parts outside the CDS are UTR by their side of it (the change placed as
-    // trimmed: bcftools has no UTR regions to test here).
+    // No UTR features: exon parts outside the CDS are UTR by their side of it, the change placed as
+    // trimmed (so ENST00000318249's `AGA>A` before its start codon stays `start_retained` alone).
     let (cds_start, cds_end) = (t.cds[0].0, t.cds[t.cds.len() - 1].1);
     let outside_cds = to < cds_start || from > cds_end;
     if !outside_cds || !t.exons.iter().any(span_inside) {

@@ -387,7 +387,6 @@ fn generate(dir: &Path) -> Result<(), String> {
     }
     fasta.flush().map_err(io)?;
 
-
     let header = |out: &mut BufWriter<File>, input: bool| -> std::io::Result<()> {
         writeln!(out, "##fileformat=VCFv4.2")?;
         if input {
