@@ -222,7 +222,10 @@ pub fn coding(
 
     let (start, end) = if insertion {
         let (a, b) = (coding_offset(t, from), coding_offset(t, to));
-        let Some(after) = (if t.reverse { b } else { a }) else {
+        // Right before a piece (the base before it intronic), on the forward strand the inserted
+        // bases follow the previous piece's last coding base.
+        let after = if t.reverse { b } else { a.or_else(|| b?.checked_sub(1)) };
+        let Some(after) = after else {
             return Coding::Boundary(flags::CODING_SEQUENCE);
         };
         (after + 1, after)
@@ -245,7 +248,9 @@ pub fn coding(
     let anchor = match delta != 0 {
         false => None,
         true => coding_offset(t, change.pos.saturating_sub(1)).or_else(|| match (insertion, t.reverse) {
-            (true, _) => None,
+            // An insertion right before a piece is told from the piece's first base (bcftools moves
+            // its intronic anchor there).
+            (true, _) => coding_offset(t, to),
             (false, false) => Some(end + 1).filter(|&after| after < seq.len()),
             (false, true) => start.checked_sub(1),
         }),

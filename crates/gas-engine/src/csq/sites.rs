@@ -14,11 +14,13 @@ pub fn overlaps_any(ranges: &[(u32, u32)], from: u32, to: u32) -> bool {
     ranges.iter().any(|&(s, e)| s <= to && e >= from)
 }
 
-/// Whether the change lies inside the coding sequence (an insertion: between two coding bases).
+/// Whether the change lies inside the coding sequence. An insertion lies between two coding bases,
+/// or (as bcftools places it) right before the first base of any piece but the first in genome
+/// order: it lengthens that piece, not the intron before it.
 pub fn cds_covers(t: &TranscriptModel, change: &Change<'_>) -> bool {
     let (from, to) = change.span();
     if change.reference.is_empty() {
-        return t.cds.iter().any(|&(s, e)| s <= from && to <= e);
+        return t.cds.iter().enumerate().any(|(k, &(s, e))| (s <= from || (k > 0 && to == s)) && to <= e);
     }
     t.cds.iter().any(|&(s, e)| s <= to && e >= from)
 }

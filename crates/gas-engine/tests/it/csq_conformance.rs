@@ -201,6 +201,50 @@ fn the_count_log_counts_records_per_consequence() {
     assert!(log.contains("Consequences (records with each, BCSQ):\n    3_prime_utr: 17\n"), "{log}");
 }
 
+/// Insertions at the edges of coding pieces of two of bcftools' transcripts (SAMD11 forward, IL5RA
+/// reverse), where no case of bcftools' own sits; expected as Debian's bcftools 1.16 `csq -l` calls
+/// them. Right before a piece's first base (genome order) an insertion lengthens that piece (told
+/// from its codon); right after a piece's last base it is in the intron.
+#[test]
+fn insertions_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
+    let header = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
+    let cases: [(&str, &str, &[&str]); 2] = [
+        (
+            "ENST00000341065",
+            "1\t6159\t.\tG\tGGGC\t.\t.\t.\n1\t6210\t.\tG\tGGGC\t.\t.\t.\n1\t10892\t.\tG\tGGGC\t.\t.\t.\n",
+            &[
+                "splice_region|SAMD11|ENST00000341065|protein_coding,\
+                 inframe_insertion|SAMD11|ENST00000341065|protein_coding|+|8R>8RA|6159G>GGGC",
+                "splice_donor|SAMD11|ENST00000341065|protein_coding",
+                "splice_region|SAMD11|ENST00000341065|protein_coding,\
+                 inframe_insertion|SAMD11|ENST00000341065|protein_coding|+|25S>25RA|10892G>GGGC",
+            ],
+        ),
+        (
+            "ENST00000256452",
+            "3\t783\t.\tT\tTGGC\t.\t.\t.\n3\t5253\t.\tC\tCGGC\t.\t.\t.\n3\t7002\t.\tC\tCGGC\t.\t.\t.\n",
+            &[
+                "splice_acceptor|IL5RA|ENST00000256452|protein_coding",
+                "splice_region|IL5RA|ENST00000256452|protein_coding,\
+                 inframe_insertion|IL5RA|ENST00000256452|protein_coding|-|392E>392EA|5253C>CGGC",
+                "splice_region|IL5RA|ENST00000256452|protein_coding,\
+                 inframe_insertion|IL5RA|ENST00000256452|protein_coding|-|364I>364MP|7002C>CGGC",
+            ],
+        ),
+    ];
+    for (case, body, expected) in cases {
+        let dir = testdata(&format!("bcftools-csq/{case}"));
+        let out = std::env::temp_dir().join(format!("gas-csq-edges-{case}-{}", std::process::id()));
+        let bundle = case_bundle(&dir, &out);
+        let (vcf, _) = run(&bundle, format!("{header}{body}").as_bytes()).unwrap();
+        let _ = std::fs::remove_dir_all(&out);
+        let got: Vec<BTreeSet<String>> =
+            records(&vcf).iter().map(|r| entries(info(r[7], "BCSQ").unwrap_or(""))).collect();
+        let want: Vec<BTreeSet<String>> = expected.iter().map(|e| entries(e)).collect();
+        assert_eq!(got, want, "{case}");
+    }
+}
+
 mod never_panics {
     use std::sync::OnceLock;
 
