@@ -102,6 +102,7 @@ impl CsqCaller {
         // bcftools looks one base past REF for CDS, UTR and exon overlaps (insertions).
         let (record_from, record_to) = (vcf.pos, vcf.pos + vcf.reference.len() as u32);
         let (lo, hi) = (from.min(record_from), to.max(record_to));
+        let deletion = deletion_trim(vcf.pos, vcf.reference, vcf.alt);
         let candidates = &mut self.candidates;
         candidates.clear();
         // Each nearby transcript with its splice flags (computed once; only coding ones have any), in
@@ -113,7 +114,8 @@ impl CsqCaller {
             }
             let t = &self.transcripts[i];
             if t.end >= lo {
-                candidates.push((i, if t.is_coding() { splice_flags(t, change) } else { 0 }));
+                candidates
+                    .push((i, if t.is_coding() { splice_flags(t, change, deletion.as_ref()) } else { 0 }));
             }
         }
         if candidates.is_empty() {
@@ -172,7 +174,6 @@ impl CsqCaller {
                 }
             }
         }
-        let deletion = deletion_trim(vcf.pos, vcf.reference, vcf.alt);
         for &(i, _) in candidates.iter() {
             let t = &transcripts[i];
             if !t.is_coding() {
@@ -242,7 +243,7 @@ impl CsqCaller {
                 found |= flags::UTR3;
             }
             if t.is_coding() {
-                found |= splice_flags(t, &change);
+                found |= splice_flags(t, &change, None);
             }
             if found != 0 {
                 hit = true;

@@ -90,7 +90,10 @@ pub fn utr_beside_cds(t: &TranscriptModel, anchor: u32) -> Flags {
 /// Splice donor/acceptor and splice region flags from the change's distance to the exon boundaries
 /// of each intron (bcftools' windows: 1-2 intron bases are the site, 3-8 intron bases and 1-3 exon
 /// bases the region; an insertion is placed by the base before it).
-pub fn splice_flags(t: &TranscriptModel, change: &Change<'_>) -> Flags {
+///
+/// A deletion (`deletion`, the record's [`deletion_trim`]) is placed as bcftools places it here, the
+/// whole shared suffix trimmed first: `GG>G` deletes the first G.
+pub fn splice_flags(t: &TranscriptModel, change: &Change<'_>, deletion: Option<&DeletionTrim>) -> Flags {
     let overlaps = |(f, l): (u32, u32), lo: u32, hi: u32| f <= hi && l >= lo;
     let mut found = 0;
     // Introns ending more than 10 bases before the change cannot be near it (see below): start at
@@ -137,7 +140,7 @@ pub fn splice_flags(t: &TranscriptModel, change: &Change<'_>) -> Flags {
                 found |= flags::SPLICE_REGION;
             }
         } else {
-            let bases = change.span();
+            let bases = deletion.map_or_else(|| change.span(), |d| (d.before + 1, d.last));
             let mut here = 0;
             if overlaps(bases, e + 1, e + SPLICE_SITE) {
                 here |= after_end;
@@ -224,6 +227,34 @@ mod tests {
             utr3: vec![(301, 400)],
             phase: 0,
         }
+    }
+
+    /// Two exons around the intron 201–300 (donor 201–202, region 203–208; region 293–298,
+    /// acceptor 299–300), coding throughout.
+    fn spliced() -> TranscriptModel {
+        TranscriptModel {
+            exons: vec![(101, 200), (301, 400)],
+            cds: vec![(101, 200), (301, 400)],
+            ..transcript()
+        }
+    }
+
+    fn splice(pos: u32, reference: &[u8], alt: &[u8]) -> Flags {
+        let change = trim(pos, reference, alt).expect("a change");
+        splice_flags(&spliced(), &change, deletion_trim(pos, reference, alt).as_ref())
+    }
+
+    #[test]
+    fn deletions_meet_splice_windows_where_bcftools_places_them() {
+        // GG>G at 208 deletes 208 the bcftools way (209 the VCF way, past the region).
+        assert_eq!(splice(208, b"GG", b"G"), flags::SPLICE_REGION);
+        assert_eq!(splice(208, b"GA", b"G"), 0);
+        // Into the site from the exon: the site, which implies its region.
+        assert_eq!(splice(199, b"CAG", b"C"), flags::SPLICE_DONOR);
+        // SNVs and insertions as before.
+        assert_eq!(splice(203, b"A", b"T"), flags::SPLICE_REGION);
+        assert_eq!(splice(298, b"A", b"T"), flags::SPLICE_REGION);
+        assert_eq!(splice(299, b"A", b"T"), flags::SPLICE_ACCEPTOR);
     }
 
     fn utr(pos: u32, reference: &[u8], alt: &[u8]) -> Flags {
