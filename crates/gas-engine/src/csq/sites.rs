@@ -239,9 +239,20 @@ mod tests {
         }
     }
 
-    fn splice(pos: u32, reference: &[u8], alt: &[u8]) -> Flags {
+    /// Runs a check on a record's allele as the caller hands it over: trimmed, with its deletion
+    /// placement.
+    fn checked(
+        pos: u32,
+        reference: &[u8],
+        alt: &[u8],
+        check: fn(&Change<'_>, Option<&DeletionTrim>) -> Flags,
+    ) -> Flags {
         let change = trim(pos, reference, alt).expect("a change");
-        splice_flags(&spliced(), &change, deletion_trim(pos, reference, alt).as_ref())
+        check(&change, deletion_trim(pos, reference, alt).as_ref())
+    }
+
+    fn splice(pos: u32, reference: &[u8], alt: &[u8]) -> Flags {
+        checked(pos, reference, alt, |change, deletion| splice_flags(&spliced(), change, deletion))
     }
 
     #[test]
@@ -251,15 +262,14 @@ mod tests {
         assert_eq!(splice(208, b"GA", b"G"), 0);
         // Into the site from the exon: the site, which implies its region.
         assert_eq!(splice(199, b"CAG", b"C"), flags::SPLICE_DONOR);
-        // SNVs and insertions as before.
+        // SNVs as before.
         assert_eq!(splice(203, b"A", b"T"), flags::SPLICE_REGION);
         assert_eq!(splice(298, b"A", b"T"), flags::SPLICE_REGION);
         assert_eq!(splice(299, b"A", b"T"), flags::SPLICE_ACCEPTOR);
     }
 
     fn utr(pos: u32, reference: &[u8], alt: &[u8]) -> Flags {
-        let change = trim(pos, reference, alt).expect("a change");
-        utr_side(&transcript(), &change, deletion_trim(pos, reference, alt).as_ref())
+        checked(pos, reference, alt, |change, deletion| utr_side(&transcript(), change, deletion))
     }
 
     #[test]
