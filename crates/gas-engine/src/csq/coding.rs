@@ -3,7 +3,7 @@
 
 use std::io;
 
-use super::change::Change;
+use super::change::{Change, deletion_trim};
 use super::flags::{self, Flags};
 use super::model::TranscriptModel;
 use crate::bundle::Bundle;
@@ -175,7 +175,15 @@ pub fn coding(
     if deletion && edges & flags::START_LOST != 0 && start_retained(t, vcf) {
         return Coding::Boundary(flags::START_RETAINED);
     }
-    if deletion {
+    // Placed as bcftools places it (the whole shared suffix trimmed first), a deletion that stays in
+    // the intron before a piece changes no coding base: `CTCGC>C` ending next to the piece.
+    let placed = deletion_trim(vcf.pos, vcf.reference, vcf.alt);
+    if let Some(p) = &placed
+        && !t.cds.iter().any(|&(s, e)| s <= p.last && p.before < e)
+    {
+        return Coding::Boundary(splice);
+    }
+    if let Some(p) = placed {
         // bcftools clips a deletion to the CDS piece it starts in; one that reaches the piece's last
         // base (or starts before the piece) gets only its frame effect, without a protein change.
         for &(s, e) in &t.cds {
@@ -204,12 +212,25 @@ pub fn coding(
                 // a TR_J segment): there is no frame to shift.
                 return Coding::Boundary(splice | flags::CODING_SEQUENCE);
             }
-            if before || (a + 1 < e && d >= e) || ref_end > e {
+            // At the piece's end bcftools goes by its own placement: a deletion through the last base
+            // from inside the piece shifts the frame.
+            let through_end = p.before + 1 < e && p.last >= e;
+            if before || through_end {
                 // The net change in length decides the frame (a complex allele also inserts bases).
-                let net = (d - a) as usize;
-                let net = net.abs_diff(change.alt.len());
+                let (net, inserted) = if before {
+                    ((d - a) as usize, change.alt.len())
+                } else {
+                    ((e - p.before) as usize, vcf.alt.len() - p.tbeg - p.tend)
+                };
+                let net = net.abs_diff(inserted);
                 let frame = if !net.is_multiple_of(3) { flags::FRAMESHIFT } else { flags::INFRAME_DELETION };
                 return Coding::Boundary(splice | edges | frame);
+            }
+            if p.last > e {
+                // Only the piece's last base deleted with intron bases after it: bcftools cannot apply
+                // it to the coding sequence and reports the edges alone.
+                let found = splice | edges;
+                return Coding::Boundary(if found == 0 { flags::CODING_SEQUENCE } else { found });
             }
         }
     }
