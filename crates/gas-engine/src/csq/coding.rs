@@ -216,7 +216,9 @@ pub fn coding(
             // from inside the piece shifts the frame.
             let through_end = p.before + 1 < e && p.last >= e;
             if before || through_end {
-                // The net change in length decides the frame (a complex allele also inserts bases).
+                // The net change in length decides the frame (a complex allele also inserts bases:
+                // `CAAG>CT` through a piece's end shifts it, as a 2026 case has it; 1.16 counts only the
+                // deleted bases).
                 let (net, inserted) = if before {
                     ((d - a) as usize, change.alt.len())
                 } else {

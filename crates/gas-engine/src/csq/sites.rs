@@ -200,7 +200,8 @@ pub fn unchanged_splice_sequence(t: &TranscriptModel, vcf: &super::coding::Vcf<'
     {
         let in_region = before < ex_end + SPLICE_REGION_INTRON && last > ex_end + SPLICE_SITE;
         let at_site = before < ex_end + SPLICE_SITE;
-        if (in_region && ref8 == alt8) || (at_site && ref8[..site] == alt8[..site]) {
+        // bcftools compares the window's last two bases for the site here too (not the site's own).
+        if (in_region && ref8 == alt8) || (at_site && ref8[region - site..] == alt8[region - site..]) {
             return flags::SYNONYMOUS;
         }
     }

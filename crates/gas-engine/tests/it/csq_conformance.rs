@@ -207,7 +207,8 @@ fn the_count_log_counts_records_per_consequence() {
 /// from its codon); right after a piece's last base it is in the intron. A deletion is placed the
 /// bcftools way (the whole shared suffix trimmed first): through a piece's last base from inside it
 /// shifts the frame, the last base alone with the intron after it leaves the edges alone, and one
-/// that stays in the intron changes no coding base.
+/// that stays in the intron changes no coding base. A splice site that reads the same afterwards
+/// adds `synonymous` (bcftools compares the last two bases of the window after a piece).
 #[test]
 fn indels_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
     // POS REF ALT, then the entries: types, and strand and changes where bcftools prints them.
@@ -224,6 +225,7 @@ fn indels_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
         10891 AGC A     splice_acceptor&coding_sequence
         10892 G GGGC    splice_region, inframe_insertion|+|25S>25RA|10892G>GGGC";
     const IL5RA: &str = "\
+        781 TTTC T      synonymous&frameshift&splice_acceptor
         782 TTC T       splice_acceptor
         783 T TGGC      splice_acceptor
         783 TCT T       splice_acceptor
