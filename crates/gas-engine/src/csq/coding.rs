@@ -146,7 +146,9 @@ pub fn coding(
     let (first_piece, last_piece) = if t.reverse { (n - 1, 0) } else { (0, n - 1) };
     let complete_start = phase == 0 && seq.len() >= 3 && amino_acid(&seq[..3]) == b'M';
     let insertion = change.reference.is_empty();
-    let deletion = change.reference.len() > change.alt.len();
+    // The record's deletion as bcftools places it (the whole shared suffix trimmed first).
+    let placed = deletion_trim(vcf.pos, vcf.reference, vcf.alt);
+    let deletion = placed.is_some();
 
     // Edges of the coding sequence the change reaches: the start and stop codons.
     let mut edges = 0;
@@ -175,9 +177,8 @@ pub fn coding(
     if deletion && edges & flags::START_LOST != 0 && start_retained(t, vcf) {
         return Coding::Boundary(flags::START_RETAINED);
     }
-    // Placed as bcftools places it (the whole shared suffix trimmed first), a deletion that stays in
-    // the intron before a piece changes no coding base: `CTCGC>C` ending next to the piece.
-    let placed = deletion_trim(vcf.pos, vcf.reference, vcf.alt);
+    // Placed so, a deletion that stays in the intron before a piece changes no coding base: `CTCGC>C`
+    // ending next to the piece.
     if let Some(p) = &placed
         && !t.cds.iter().any(|&(s, e)| s <= p.last && p.before < e)
     {
