@@ -162,16 +162,18 @@ pub fn splice_flags(t: &TranscriptModel, change: &Change<'_>, deletion: Option<&
     found
 }
 
-/// bcftools' sequence-identity check for an indel whose REF reaches into a coding piece and which
-/// also changes the intron beside it: when the splice region (or site) it hits reads the same after
+/// bcftools' sequence-identity check for an indel whose REF reaches into a coding piece (or ends right
+/// before one) and which also changes the intron beside it: when the splice region (or site) it hits reads the same after
 /// the change (a base deleted from a run that continues into the intron), the splice entry also says
 /// `synonymous`. Returns [`flags::SYNONYMOUS`] or 0.
 pub fn unchanged_splice_sequence(t: &TranscriptModel, vcf: &super::coding::Vcf<'_>) -> Flags {
     let Some(DeletionTrim { before, last, .. }) = deletion_trim(vcf.pos, vcf.reference, vcf.alt) else {
         return 0;
     };
-    let ref_end = vcf.pos + vcf.reference.len() as u32 - 1;
-    let Some(k) = t.cds.iter().position(|&(s, e)| s <= ref_end && e >= vcf.pos) else { return 0 };
+    // The piece the record reaches, looking one base past REF as bcftools does (`AG>A` right before a
+    // piece is checked against it).
+    let past_ref = vcf.pos + vcf.reference.len() as u32;
+    let Some(k) = t.cds.iter().position(|&(s, e)| s <= past_ref && e >= vcf.pos) else { return 0 };
     let (ex_beg, ex_end) = t.cds[k];
     let window = |start: u32| {
         Some((

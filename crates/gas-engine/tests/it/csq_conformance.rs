@@ -208,11 +208,13 @@ fn the_count_log_counts_records_per_consequence() {
 /// bcftools way (the whole shared suffix trimmed first): through a piece's last base from inside it
 /// shifts the frame, the last base alone with the intron after it leaves the edges alone, and one
 /// that stays in the intron changes no coding base. A splice site that reads the same afterwards
-/// adds `synonymous` (bcftools compares the last two bases of the window after a piece).
+/// adds `synonymous` (bcftools compares the last two bases of the window after a piece, and checks a
+/// deletion that ends right before a piece too).
 #[test]
 fn indels_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
     // POS REF ALT, then the entries: types, and strand and changes where bcftools prints them.
     const SAMD11: &str = "\
+        6157 CAG C      synonymous&splice_acceptor
         6159 G GGGC     splice_region, inframe_insertion|+|8R>8RA|6159G>GGGC
         6208 CAGG C     frameshift&splice_donor
         6209 AGG A      splice_donor
@@ -231,6 +233,7 @@ fn indels_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
         783 TCT T       splice_acceptor
         5250 TTACC T    splice_donor&coding_sequence
         5251 TACC T     splice_donor&coding_sequence
+        5252 AC A       synonymous&splice_donor
         5252 ACC A      splice_donor&coding_sequence
         5253 C CGGC     splice_region, inframe_insertion|-|392E>392EA|5253C>CGGC
         7000 TACA T     splice_donor&coding_sequence
