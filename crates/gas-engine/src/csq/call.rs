@@ -136,6 +136,14 @@ impl CsqCaller {
                 continue;
             }
             hit = true;
+            // A deletion the VCF way in the intron after a piece may, placed the bcftools way, delete
+            // the piece's last base instead (`GG>G` at its end): bcftools calls that a coding change.
+            let moved = deletion
+                .as_ref()
+                .filter(|_| !cds_covers(t, change))
+                .map(|d| d.placed(vcf.reference, vcf.alt))
+                .filter(|placed| cds_covers(t, placed));
+            let change = moved.as_ref().unwrap_or(change);
             if !cds_covers(t, change) {
                 // An insertion right at a CDS end belongs to the UTR on its other side.
                 if change.reference.is_empty() {

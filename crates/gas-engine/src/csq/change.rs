@@ -51,6 +51,18 @@ pub struct DeletionTrim {
     pub last: u32,
 }
 
+impl DeletionTrim {
+    /// The change this placement makes of the record's alleles.
+    pub fn placed<'a>(&self, reference: &'a [u8], alt: &'a [u8]) -> Change<'a> {
+        Change {
+            pos: self.before + 1,
+            reference: &reference[self.tbeg..reference.len() - self.tend],
+            alt: &alt[self.tbeg..alt.len() - self.tend],
+            symbolic: false,
+        }
+    }
+}
+
 /// `None` unless REF is longer than ALT.
 pub fn deletion_trim(pos: u32, reference: &[u8], alt: &[u8]) -> Option<DeletionTrim> {
     if reference.len() <= alt.len() {

@@ -207,7 +207,7 @@ fn the_count_log_counts_records_per_consequence() {
 /// from its codon); right after a piece's last base it is in the intron. A deletion is placed the
 /// bcftools way (the whole shared suffix trimmed first): through a piece's last base from inside it
 /// shifts the frame, the last base alone with the intron after it leaves the edges alone, and one
-/// that stays in the intron changes no coding base. A splice site that reads the same afterwards
+/// that stays in the intron changes no coding base; `CC>C` on a piece's last base deletes that base. A splice site that reads the same afterwards
 /// adds `synonymous` (bcftools compares the last two bases of the window after a piece, and checks a
 /// deletion that ends right before a piece too).
 #[test]
@@ -238,7 +238,8 @@ fn indels_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
         5253 C CGGC     splice_region, inframe_insertion|-|392E>392EA|5253C>CGGC
         7000 TACA T     splice_donor&coding_sequence
         7001 ACA A      splice_donor
-        7002 C CGGC     splice_region, inframe_insertion|-|364I>364MP|7002C>CGGC";
+        7002 C CGGC     splice_region, inframe_insertion|-|364I>364MP|7002C>CGGC
+        28762 CC C      splice_region, frameshift|-|123GSPGTSIVNLTCTTNTTEDNYSRLRSYQVSLHCTWLVGTDAPEDTQYFLYYRYGSWTEECQEYSKDTLGRNIACWFPRTFILSKGRDWLAVLVNGSSKHSAIRPFDQLFALHAIDQINPPLNVTAEIEGTRLSIQWEKPVSAFPIHCFDYEVKIHNTRNGYLQIEKLMTNAFISIIDDLSKYDVQVRAAVSSMCREAGLWSEWSQPIYVGNDEHKPLREWFVIVIMATICFILLILSLICKICHLWIKLFPPIPAPKSNIKDLFVTTNYEKAGSSETEIEVICYIEKPGVETLEDSVF*>123GLLEPQL*|28762CC>C";
     for (case, chrom, gene, table) in
         [("ENST00000341065", "1", "SAMD11", SAMD11), ("ENST00000256452", "3", "IL5RA", IL5RA)]
     {
