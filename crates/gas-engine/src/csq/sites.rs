@@ -242,54 +242,56 @@ mod tests {
         }
     }
 
-    /// Runs a check on a record's allele as the caller hands it over: trimmed, with its deletion
-    /// placement.
-    fn checked(
-        pos: u32,
-        reference: &[u8],
-        alt: &[u8],
-        check: fn(&Change<'_>, Option<&DeletionTrim>) -> Flags,
-    ) -> Flags {
-        let change = trim(pos, reference, alt).expect("a change");
-        check(&change, deletion_trim(pos, reference, alt).as_ref())
-    }
-
-    fn splice(pos: u32, reference: &[u8], alt: &[u8]) -> Flags {
-        checked(pos, reference, alt, |change, deletion| splice_flags(&spliced(), change, deletion))
+    /// Each row's allele handed to `check` as the caller hands it over (trimmed, with its deletion
+    /// placement), against the flags the row expects.
+    fn expect(check: fn(&Change<'_>, Option<&DeletionTrim>) -> Flags, rows: &[(u32, &[u8], &[u8], Flags)]) {
+        for &(pos, reference, alt, want) in rows {
+            let change = trim(pos, reference, alt).expect("a change");
+            let got = check(&change, deletion_trim(pos, reference, alt).as_ref());
+            let allele =
+                format!("{pos} {}>{}", String::from_utf8_lossy(reference), String::from_utf8_lossy(alt));
+            assert_eq!(got, want, "{allele}");
+        }
     }
 
     #[test]
     fn deletions_meet_splice_windows_where_bcftools_places_them() {
-        // GG>G at 208 deletes 208 the bcftools way (209 the VCF way, past the region).
-        assert_eq!(splice(208, b"GG", b"G"), flags::SPLICE_REGION);
-        assert_eq!(splice(208, b"GA", b"G"), 0);
-        // Into the site from the exon: the site, which implies its region.
-        assert_eq!(splice(199, b"CAG", b"C"), flags::SPLICE_DONOR);
-        // SNVs as before.
-        assert_eq!(splice(203, b"A", b"T"), flags::SPLICE_REGION);
-        assert_eq!(splice(298, b"A", b"T"), flags::SPLICE_REGION);
-        assert_eq!(splice(299, b"A", b"T"), flags::SPLICE_ACCEPTOR);
-    }
-
-    fn utr(pos: u32, reference: &[u8], alt: &[u8]) -> Flags {
-        checked(pos, reference, alt, |change, deletion| utr_side(&transcript(), change, deletion))
+        expect(
+            |change, deletion| splice_flags(&spliced(), change, deletion),
+            &[
+                // GG>G at 208 deletes 208 the bcftools way (209 the VCF way, past the region).
+                (208, b"GG", b"G", flags::SPLICE_REGION),
+                (208, b"GA", b"G", 0),
+                // Into the site from the exon: the site, which implies its region.
+                (199, b"CAG", b"C", flags::SPLICE_DONOR),
+                // SNVs as before.
+                (203, b"A", b"T", flags::SPLICE_REGION),
+                (298, b"A", b"T", flags::SPLICE_REGION),
+                (299, b"A", b"T", flags::SPLICE_ACCEPTOR),
+            ],
+        );
     }
 
     #[test]
     fn deletions_meet_utrs_where_bcftools_places_them() {
-        // CCC>C anchored on the 5′ UTR's last base deletes 150–151 the bcftools way (151–152 the
-        // VCF way, past the UTR).
-        assert_eq!(utr(150, b"CCC", b"C"), flags::UTR5);
-        // TATAAT>T at 296 deletes 296–300 the bcftools way, ending on the CDS's last base (297–301 the
-        // VCF way, into the 3′ UTR); one base on, it reaches the UTR either way.
-        assert_eq!(utr(296, b"TATAAT", b"T"), 0);
-        assert_eq!(utr(297, b"TATAAT", b"T"), flags::UTR3);
-        // Only the anchor in the UTR: not a UTR change.
-        assert_eq!(utr(150, b"CA", b"C"), 0);
-        // Not deletions: placed as trimmed.
-        assert_eq!(utr(150, b"C", b"T"), flags::UTR5);
-        assert_eq!(utr(151, b"C", b"T"), 0);
-        assert_eq!(utr(300, b"A", b"AT"), 0);
-        assert_eq!(utr(301, b"A", b"AT"), flags::UTR3);
+        expect(
+            |change, deletion| utr_side(&transcript(), change, deletion),
+            &[
+                // CCC>C anchored on the 5′ UTR's last base deletes 150–151 the bcftools way (151–152 the
+                // VCF way, past the UTR).
+                (150, b"CCC", b"C", flags::UTR5),
+                // TATAAT>T at 296 deletes 296–300 the bcftools way, ending on the CDS's last base (297–301
+                // the VCF way, into the 3′ UTR); one base on, it reaches the UTR either way.
+                (296, b"TATAAT", b"T", 0),
+                (297, b"TATAAT", b"T", flags::UTR3),
+                // Only the anchor in the UTR: not a UTR change.
+                (150, b"CA", b"C", 0),
+                // Not deletions: placed as trimmed.
+                (150, b"C", b"T", flags::UTR5),
+                (151, b"C", b"T", 0),
+                (300, b"A", b"AT", 0),
+                (301, b"A", b"AT", flags::UTR3),
+            ],
+        );
     }
 }
