@@ -2,6 +2,7 @@
 //! Release builds; not part of `cargo xtask test`.
 
 mod engine;
+mod floor;
 mod pipeline;
 
 use std::process::{Command, ExitCode};
