@@ -9,6 +9,7 @@ use super::coding::{Coding, CodingSequence, Scratch, Vcf, coding, coding_sequenc
 use super::consequences::{Consequences, FormattedEntries};
 use super::flags::{self, Flags};
 use super::model::TranscriptModel;
+use super::quiet::QuietStretch;
 use super::sites::{
     cds_covers, overlaps_any, splice_flags, unchanged_splice_sequence, utr_beside_cds, utr_side,
 };
@@ -31,6 +32,8 @@ pub struct CsqCaller {
     candidates: Vec<(usize, Flags)>,
     /// Where the last search for transcripts starting by a position ended.
     hint: usize,
+    /// Where SNVs get the entries the last such SNV got, without the full check.
+    quiet: QuietStretch,
     stage: Stage,
     scratch: Scratch,
 }
@@ -66,7 +69,16 @@ impl CsqCaller {
             && !alt.contains(&b'*')
             && let Some(change) = trim(pos, reference, alt)
         {
-            self.stage_change(bundle, contig, &change, &Vcf { pos, reference, alt, bundle, contig })?;
+            let snv = reference.len() == 1 && alt.len() == 1;
+            if snv && self.quiet.covers(pos) {
+                self.stage.entries.extend_from_slice(&self.quiet.entries);
+            } else {
+                let vcf = Vcf { pos, reference, alt, bundle, contig };
+                let found = self.stage_change(bundle, contig, &change, &vcf)?;
+                if snv && !found {
+                    self.quiet.keep(&self.transcripts, &self.max_end, pos, &self.stage.entries);
+                }
+            }
         }
         out.add(&self.stage, &self.transcripts, &mut self.formatted);
         Ok(())
@@ -87,17 +99,20 @@ impl CsqCaller {
         self.formatted.clear();
         self.formatted.resize_with(self.transcripts.len(), Vec::new);
         self.hint = 0;
+        self.quiet.clear();
         self.contig = Some(contig);
         Ok(())
     }
 
+    /// Stages the entries of `change`; returns whether any is a coding, UTR or splice consequence
+    /// (not just `intron` or `non_coding`, nor none at all).
     fn stage_change(
         &mut self,
         bundle: &Bundle,
         contig: u32,
         change: &Change<'_>,
         vcf: &Vcf<'_>,
-    ) -> io::Result<()> {
+    ) -> io::Result<bool> {
         let (from, to) = change.span();
         // bcftools looks one base past REF for CDS, UTR and exon overlaps (insertions).
         let (record_from, record_to) = (vcf.pos, vcf.pos + vcf.reference.len() as u32);
@@ -119,7 +134,7 @@ impl CsqCaller {
             }
         }
         if candidates.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         candidates.reverse();
         let (transcripts, stage) = (&self.transcripts[..], &mut self.stage);
@@ -214,7 +229,7 @@ impl CsqCaller {
                 }
             }
         }
-        Ok(())
+        Ok(hit)
     }
 
     /// A symbolic deletion (`<DEL>`) of bases `from..=to`: its sequence is not given, so each

@@ -9,6 +9,7 @@ mod coding;
 mod consequences;
 pub mod flags;
 pub mod model;
+mod quiet;
 mod sites;
 mod stage;
 

@@ -1,5 +1,3 @@
-use memchr::memchr;
-
 use super::shown;
 
 /// One data line split into its columns, borrowed from the line. Built by [`parse_record`], which
@@ -64,17 +62,18 @@ static BASES: [bool; 256] = {
 /// Splits and checks one data line (without its line end). The error is the message without the line
 /// number, e.g. `REF contains 'Z'`.
 pub fn parse_record(line: &[u8]) -> Result<Record<'_>, String> {
-    let mut tabs = [0usize; 7];
+    // The tabs after the first seven columns, and the one after INFO when samples follow.
+    let mut tabs = [0usize; 8];
     let found = find_tabs(line, &mut tabs);
-    if found < tabs.len() {
+    if found < 7 {
         return Err(format!("expected 8 tab-separated columns, found {}", found + 1));
     }
     let column = |i: usize| &line[if i == 0 { 0 } else { tabs[i - 1] + 1 }..tabs[i]];
     let [chrom, pos_text, id, reference, alt, qual, filter] = std::array::from_fn(column);
-    let rest = &line[tabs[6] + 1..];
-    let (info, samples) = match memchr(b'\t', rest) {
-        Some(tab) => (&rest[..tab], Some(&rest[tab + 1..])),
-        None => (rest, None),
+    let (info, samples) = if found == 8 {
+        (&line[tabs[6] + 1..tabs[7]], Some(&line[tabs[7] + 1..]))
+    } else {
+        (&line[tabs[6] + 1..], None)
     };
     if chrom.is_empty() {
         return Err("CHROM is empty".to_owned());
@@ -95,8 +94,8 @@ pub fn parse_record(line: &[u8]) -> Result<Record<'_>, String> {
     Ok(Record { chrom, pos, pos_text, id, reference, alt, qual, filter, info, samples })
 }
 
-/// Fills `tabs` with the offsets of the line's first tabs, eight bytes at a time (the first columns
-/// are short, too short for memchr's set-up to pay); returns how many it found.
+/// Fills `tabs` with the offsets of the line's first tabs, eight bytes at a time (the columns are
+/// short, too short for memchr's set-up to pay); returns how many it found.
 fn find_tabs(line: &[u8], tabs: &mut [usize]) -> usize {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let mut n = 0;
