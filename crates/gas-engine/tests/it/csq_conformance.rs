@@ -326,3 +326,43 @@ mod never_panics {
         }
     }
 }
+
+/// SNVs between genes and deep in introns reuse the entries of the stretch's first SNV (a shortcut):
+/// an SNV at every third base of two case genomes (both strands, every feature and boundary) gets the
+/// same BCSQ in one pass over all of them as when it is the only record.
+#[test]
+fn an_snv_gets_the_same_entries_in_a_pass_as_alone() {
+    for (case, chrom) in [("ENST00000341065", "1"), ("ENST00000256452", "3")] {
+        let dir = testdata(&format!("bcftools-csq/{case}"));
+        let out = std::env::temp_dir().join(format!("gas-csq-alone-{case}-{}", std::process::id()));
+        let bundle = case_bundle(&dir, &out);
+        let fasta = std::fs::read_to_string(with_extension(&dir, "fa")).unwrap();
+        let genome: Vec<u8> =
+            fasta.lines().filter(|l| !l.starts_with('>')).flat_map(|l| l.trim().bytes()).collect();
+        let header = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
+        let lines: Vec<String> = (0..genome.len())
+            .step_by(3)
+            .map(|i| {
+                let reference = genome[i].to_ascii_uppercase();
+                let alt = b"ACGT".iter().copied().find(|b| *b != reference && (i + usize::from(*b)) % 2 == 0);
+                let alt = alt.unwrap_or(if reference == b'T' { b'G' } else { b'T' });
+                format!("{chrom}\t{}\t.\t{}\t{}\t.\t.\t.\n", i + 1, reference as char, alt as char)
+            })
+            .collect();
+        let bcsq = |vcf: &[u8]| -> Vec<String> {
+            let (annotated, _) = run(&bundle, vcf).unwrap();
+            records(&annotated).iter().map(|row| info(row[7], "BCSQ").unwrap_or("").to_owned()).collect()
+        };
+        let in_one_pass = bcsq((header.to_owned() + &lines.concat()).as_bytes());
+        let alone: Vec<String> =
+            lines.iter().flat_map(|line| bcsq((header.to_owned() + line).as_bytes())).collect();
+        let _ = std::fs::remove_dir_all(&out);
+        assert_eq!(in_one_pass.len(), lines.len(), "{case}");
+        for ((line, together), alone) in lines.iter().zip(&in_one_pass).zip(&alone) {
+            assert_eq!(together, alone, "{case}: {}", line.trim_end());
+        }
+        // The shortcut's ground was covered: intronic and coding SNVs both.
+        let count = |kind: &str| in_one_pass.iter().filter(|b| b.starts_with(kind)).count();
+        assert!(count("intron|") > 1000 && count("missense|") > 100, "{case}: {} intron", count("intron|"));
+    }
+}
