@@ -23,6 +23,9 @@ pub struct Summary {
     /// Records by their set of consequence types, during the pass.
     #[serde(skip)]
     consequence_sets: Vec<(crate::csq::flags::Flags, u64)>,
+    /// The set the last record counted in: neighbouring records mostly have the same types.
+    #[serde(skip)]
+    last_set: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -71,10 +74,17 @@ impl Summary {
     /// Counts one record's BCSQ consequence types (each type once per record). Records are tallied by
     /// their set of types (few distinct ones); [`Summary::finish`] turns the sets into per-type counts.
     pub fn count_consequences(&mut self, types: crate::csq::flags::Flags) {
-        match self.consequence_sets.iter_mut().find(|(set, _)| *set == types) {
-            Some((_, count)) => *count += 1,
-            None => self.consequence_sets.push((types, 1)),
+        let sets = &mut self.consequence_sets;
+        if sets.get(self.last_set).is_none_or(|(set, _)| *set != types) {
+            self.last_set = match sets.iter().position(|(set, _)| *set == types) {
+                Some(at) => at,
+                None => {
+                    sets.push((types, 0));
+                    sets.len() - 1
+                }
+            };
         }
+        sets[self.last_set].1 += 1;
     }
 
     /// Folds the tallies kept during the pass into the counts it reports.

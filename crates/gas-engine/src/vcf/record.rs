@@ -1,17 +1,14 @@
 use super::shown;
 
-/// One data line split into its columns, borrowed from the line. Built by [`parse_record`], which
-/// validates what the annotator relies on.
+/// One data line split into the columns the annotator reads, borrowed from the line. Built by
+/// [`parse_record`], which validates every column it can (POS, REF, ALT, QUAL; none empty).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Record<'a> {
     pub chrom: &'a [u8],
     pub pos: u32,
-    pub pos_text: &'a [u8],
     pub id: &'a [u8],
     pub reference: &'a [u8],
     pub alt: &'a [u8],
-    pub qual: &'a [u8],
-    pub filter: &'a [u8],
     pub info: &'a [u8],
     /// FORMAT and sample columns, tab-separated, if any.
     pub samples: Option<&'a [u8]>,
@@ -91,7 +88,7 @@ pub fn parse_record(line: &[u8]) -> Result<Record<'_>, String> {
     if info.is_empty() {
         return Err("INFO is empty (use . for none)".to_owned());
     }
-    Ok(Record { chrom, pos, pos_text, id, reference, alt, qual, filter, info, samples })
+    Ok(Record { chrom, pos, id, reference, alt, info, samples })
 }
 
 /// Fills `tabs` with the offsets of the line's first tabs, eight bytes at a time (the columns are
@@ -197,7 +194,7 @@ mod tests {
             (r.chrom, r.pos, r.id, r.reference, r.alt),
             (&b"1"[..], 1_105_468, &b"."[..], &b"G"[..], &b"A"[..])
         );
-        assert_eq!((r.qual, r.filter, r.info), (&b"-1"[..], &b"0"[..], &b"AA=g;DP=1238"[..]));
+        assert_eq!(r.info, b"AA=g;DP=1238");
         assert_eq!(r.samples, Some(&b"GT:DP\t0/0:1\t0/1:5"[..]));
         let sites_only = parse_record(b"MT\t60\t.\tT\tA\t.\t.\tAC=1;AN=1").unwrap();
         assert_eq!(sites_only.samples, None);
