@@ -414,21 +414,20 @@ fn start_retained(t: &TranscriptModel, vcf: &Vcf<'_>) -> bool {
 
 const GENETIC_CODE: &[u8; 64] = b"KNKNTTTTRSRSIIMIQHQHPPPPRRRRLLLLEDEDAAAAGGGGVVVV*Y*YSSSS*CWCLFLF";
 
-fn base_index(b: u8) -> Option<usize> {
-    match b {
-        b'A' => Some(0),
-        b'C' => Some(1),
-        b'G' => Some(2),
-        b'T' => Some(3),
-        _ => None,
-    }
-}
+/// Each base's index in [`GENETIC_CODE`]'s order (A, C, G, T); 4 for anything else. A frameshift
+/// translates the rest of the coding sequence, so this is a table, not a match.
+static BASE_INDEX: [u8; 256] = {
+    let mut table = [4; 256];
+    table[b'A' as usize] = 0;
+    table[b'C' as usize] = 1;
+    table[b'G' as usize] = 2;
+    table[b'T' as usize] = 3;
+    table
+};
 
 fn amino_acid(codon: &[u8]) -> u8 {
-    match (base_index(codon[0]), base_index(codon[1]), base_index(codon[2])) {
-        (Some(a), Some(b), Some(c)) => GENETIC_CODE[a << 4 | b << 2 | c],
-        _ => b'X',
-    }
+    let [a, b, c] = [codon[0], codon[1], codon[2]].map(|base| usize::from(BASE_INDEX[usize::from(base)]));
+    if (a | b | c) > 3 { b'X' } else { GENETIC_CODE[a << 4 | b << 2 | c] }
 }
 
 /// Appends the translation of `seq` up to and including the first stop codon.
