@@ -227,11 +227,14 @@ impl<'b> Pass<'b> {
             .map_err(AnnotateError::Bundle)?;
         self.genes.sort_unstable_by_key(|(gene, _)| *gene);
 
-        // The record, with ID and INFO extended: the columns between copied as they are.
+        // The record, with ID and INFO extended: the columns between copied as they are, INFO too
+        // unless it is `.` (our fields replace it).
         let offset = |column: &[u8]| column.as_ptr() as usize - line.as_ptr() as usize;
-        let (id_at, info_at) = (offset(record.id), offset(record.info));
+        let id_at = offset(record.id);
+        let info_empty = record.info == b".";
+        let copied_to = offset(record.info) + if info_empty { 0 } else { record.info.len() };
         if self.new_ids.is_empty() {
-            out.extend_from_slice(&line[..info_at]);
+            out.extend_from_slice(&line[..copied_to]);
         } else {
             out.extend_from_slice(&line[..id_at]);
             if record.id != b"." {
@@ -239,9 +242,9 @@ impl<'b> Pass<'b> {
                 out.push(b';');
             }
             out.extend_from_slice(&self.new_ids);
-            out.extend_from_slice(&line[id_at + record.id.len()..info_at]);
+            out.extend_from_slice(&line[id_at + record.id.len()..copied_to]);
         }
-        let mut info = InfoWriter::new(out, record.info);
+        let mut info = InfoWriter { out, empty: info_empty };
         if matched {
             if !list_contains(record.info, b';', b"DB") {
                 info.flag(b"DB");
@@ -320,21 +323,14 @@ impl<'b> Pass<'b> {
     }
 }
 
-/// Appends `key` entries to a record's INFO column, replacing a `.` column.
+/// Appends `key` entries to a record's INFO column (written up to here), replacing a `.` column.
 struct InfoWriter<'o> {
     out: &'o mut Vec<u8>,
+    /// Whether the column has no entry yet (it was `.`).
     empty: bool,
 }
 
-impl<'o> InfoWriter<'o> {
-    fn new(out: &'o mut Vec<u8>, info: &[u8]) -> Self {
-        let empty = info == b".";
-        if !empty {
-            out.extend_from_slice(info);
-        }
-        Self { out, empty }
-    }
-
+impl InfoWriter<'_> {
     fn key(&mut self, key: &[u8]) {
         if !self.empty {
             self.out.push(b';');
