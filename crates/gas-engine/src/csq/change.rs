@@ -24,6 +24,10 @@ impl Change<'_> {
 /// Removes the bases REF and ALT share at the end (keeping one base of each), then at the start; `None` when
 /// nothing changes.
 pub fn trim<'a>(pos: u32, reference: &'a [u8], alt: &'a [u8]) -> Option<Change<'a>> {
+    if let ([r], [a]) = (reference, alt) {
+        // Most alleles are SNVs: nothing to trim.
+        return (r != a).then_some(Change { pos, reference, alt, symbolic: false });
+    }
     // Like bcftools, the suffix is trimmed only while both alleles keep a base: an indel written the
     // VCF way (`CGCC>C`) keeps its first base as the anchor and changes the bases after it.
     let shared_suffix = reference.iter().rev().zip(alt.iter().rev()).take_while(|(a, b)| a == b).count();
