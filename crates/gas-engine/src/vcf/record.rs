@@ -123,17 +123,23 @@ fn find_tabs(line: &[u8], tabs: &mut [usize]) -> usize {
 }
 
 fn parse_pos(text: &[u8]) -> Result<u32, String> {
-    if text.is_empty() || !text.iter().all(u8::is_ascii_digit) {
-        return Err(format!("POS '{}' is not a whole number", shown(text)));
+    let not_a_number = || format!("POS '{}' is not a whole number", shown(text));
+    let mut value = 0u64;
+    for (i, &b) in text.iter().enumerate() {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return Err(not_a_number());
+        }
+        value = value * 10 + u64::from(digit);
+        if value > u64::from(u32::MAX) {
+            return Err(if text[i..].iter().all(u8::is_ascii_digit) {
+                format!("POS {} is larger than any chromosome", shown(text))
+            } else {
+                not_a_number()
+            });
+        }
     }
-    let significant = &text[text.iter().take_while(|b| **b == b'0').count()..];
-    // Ten digits cannot overflow a u64 (nor do the shifts and adds the multiplications compile to).
-    let too_long = significant.len() > 10;
-    let value = significant.iter().take(10).fold(0u64, |value, digit| value * 10 + u64::from(digit - b'0'));
-    match u32::try_from(value) {
-        Ok(pos) if !too_long => Ok(pos),
-        _ => Err(format!("POS {} is larger than any chromosome", shown(text))),
-    }
+    if text.is_empty() { Err(not_a_number()) } else { Ok(value as u32) }
 }
 
 fn check_reference(reference: &[u8]) -> Result<(), String> {
@@ -197,6 +203,7 @@ mod tests {
         assert_eq!(r.info, b"AA=g;DP=1238");
         assert_eq!(r.samples, Some(&b"GT:DP\t0/0:1\t0/1:5"[..]));
         let sites_only = parse_record(b"MT\t60\t.\tT\tA\t.\t.\tAC=1;AN=1").unwrap();
+        assert_eq!(parse_record(b"1\t004294967295\t.\tA\tC\t.\t.\t.").unwrap().pos, u32::MAX);
         assert_eq!(sites_only.samples, None);
     }
 
@@ -220,10 +227,13 @@ mod tests {
 
     #[test]
     fn says_what_is_wrong() {
-        let cases: [(&[u8], &str); 12] = [
+        let cases: [(&[u8], &str); 15] = [
             (b"1\t12\t.\tAZ\tC\t.\t.\t.", "REF contains 'Z'"),
             (b"1\tx12\t.\tA\tC\t.\t.\t.", "POS 'x12' is not a whole number"),
             (b"1\t99999999999\t.\tA\tC\t.\t.\t.", "POS 99999999999 is larger than any chromosome"),
+            (b"1\t4294967296\t.\tA\tC\t.\t.\t.", "POS 4294967296 is larger than any chromosome"),
+            (b"1\t99999999999x\t.\tA\tC\t.\t.\t.", "POS '99999999999x' is not a whole number"),
+            (b"1\t\t.\tA\tC\t.\t.\t.", "POS '' is not a whole number"),
             (b"1\t12\t.\tA\tC1\t.\t.\t.", "ALT allele 'C1' contains '1'"),
             (b"1\t12\t.\tA\tC,,G\t.\t.\t.", "ALT 'C,,G' has an empty allele"),
             (b"1\t12\t.\tA\tC\thigh\t.\t.", "QUAL 'high' is not a number"),
