@@ -117,8 +117,10 @@ pub fn run() -> Result<(), String> {
     for (label, input, records) in
         [("1M", dir.join("input_1m.vcf.gz"), SMALL_INPUT), ("5M", dir.join("input_5m.vcf.gz"), INPUT_RECORDS)]
     {
-        let (wall, bytes) =
-            super::floor::copy(&input, &dir.join(format!("floor_{label}.vcf"))).map_err(io)?;
+        let floor_out = dir.join(format!("floor_{label}.vcf"));
+        let _ = std::fs::remove_file(&floor_out);
+        settle();
+        let (wall, bytes) = super::floor::copy(&input, &floor_out).map_err(io)?;
         floors.push(wall);
         println!(
             "xtask: I/O floor at {label}: {} MB decompressed and written in {:.2} s",
@@ -131,6 +133,7 @@ pub fn run() -> Result<(), String> {
             measure(Command::new(&gas).args(["annotate", "--bundle"]).arg(&bundle).arg(&input).stdout(out))?;
         rows.push((format!("gas-annotate (ID, region, BCSQ), {label}"), wall, rss, records, ok));
         let out = dir.join(format!("bcftools_{label}.vcf"));
+        let _ = std::fs::remove_file(&out); // so truncating the last run's output is not timed
         let (wall, rss, ok) = measure(
             Command::new("bcftools")
                 .args(["annotate", "--no-version", "-a"])
@@ -141,6 +144,7 @@ pub fn run() -> Result<(), String> {
         )?;
         rows.push((format!("bcftools annotate -c ID, {label}"), wall, rss, records, ok));
         let out = dir.join(format!("bcftools_csq_{label}.vcf"));
+        let _ = std::fs::remove_file(&out);
         let (wall, rss, ok) = measure(
             Command::new("bcftools")
                 .args(["csq", "-l", "--no-version", "-f"])
@@ -208,12 +212,19 @@ fn group(n: u64) -> String {
     out
 }
 
+/// Writes earlier runs' output to disk first: on 2 cores their write-back would otherwise land on
+/// the next run's clock (a 5M run measured 1.6 s or 3.8 s depending on what ran before it).
+fn settle() {
+    let _ = Command::new("sync").status();
+}
+
 /// Runs a command to completion; returns wall time, peak RSS in KiB, and success.
 ///
 /// Peak RSS is the child's own `VmHWM`, sampled every few milliseconds (a high-water mark, so the last
 /// sample is the peak). `wait4`'s `ru_maxrss` would be wrong here: Linux carries the spawning process's
 /// high-water mark across `vfork` + `exec`, and xtask itself held the generated genome.
 fn measure(command: &mut Command) -> Result<(Duration, u64, bool), String> {
+    settle();
     let started = Instant::now();
     let mut child = command.spawn().map_err(io)?;
     let status_path = format!("/proc/{}/status", child.id());
