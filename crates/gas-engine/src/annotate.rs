@@ -352,8 +352,11 @@ impl InfoWriter<'_> {
 
 /// Whether a `sep`-separated list holds `item` (for INFO keys, an entry `item` or `item=…`).
 fn list_contains(list: &[u8], sep: u8, item: &[u8]) -> bool {
-    list.split(|b| *b == sep)
-        .any(|entry| entry == item || (entry.starts_with(item) && entry.get(item.len()) == Some(&b'=')))
+    // Mostly asked of `.` or an empty list: shorter than the item, it cannot hold it.
+    list.len() >= item.len()
+        && list
+            .split(|b| *b == sep)
+            .any(|entry| entry == item || (entry.starts_with(item) && entry.get(item.len()) == Some(&b'=')))
 }
 
 /// The INFO `END` value, if the record has a valid one.

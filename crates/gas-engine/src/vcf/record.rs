@@ -35,7 +35,8 @@ impl<'a> Record<'a> {
 
     /// How many ALT alleles the record has.
     pub fn alt_count(&self) -> usize {
-        if self.alt == b"." { 0 } else { memchr::memchr_iter(b',', self.alt).count() + 1 }
+        // ALT is short: a plain count beats memchr's set-up.
+        if self.alt == b"." { 0 } else { self.alt.iter().filter(|b| **b == b',').count() + 1 }
     }
 }
 
