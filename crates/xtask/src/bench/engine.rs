@@ -1,7 +1,8 @@
 //! `cargo xtask bench engine`: gas-annotate (known IDs, regions and BCSQ consequences) against
 //! `bcftools annotate -c ID` and `bcftools csq -l` on the same deterministic, generated files, in the
 //! same run. Prints wall time, variants/s, peak RSS, the ratios, and how far the IDs and BCSQ agree,
-//! and the I/O floor (see `floor.rs`): the ratio no annotator could beat on these files.
+//! and the floor (see `floor.rs`): the ratio no annotator could beat on these files. Timed runs write
+//! to `/dev/null`; the outputs compared come from untimed runs.
 //!
 //! The files (in `.gas/bench/`): a 50 Mb synthetic genome (5 contigs, FASTA) with 2,000 Ensembl-style
 //! genes on both strands (GFF3; coding sequences start with ATG, end with a stop and have none in
@@ -23,6 +24,8 @@ const CONTIG_LEN: u32 = 10_000_000;
 const GENES_PER_CONTIG: u32 = 400;
 const INPUT_RECORDS: u64 = 5_000_000;
 const SMALL_INPUT: u64 = 1_000_000;
+/// Timed rounds per run; the best is reported.
+const ROUNDS: usize = 3;
 
 /// xorshift64*: deterministic, fast, good enough for test data.
 struct Rng(u64);
@@ -112,55 +115,45 @@ pub fn run() -> Result<(), String> {
             .stdout(Stdio::null()),
     )?;
 
+    // Timed runs write to /dev/null: on this 2-core VM the page cache made the same 400 MB write take
+    // 0.3 s or 2 s depending on what ran before. The files the agreement is measured on come from
+    // untimed runs after. Each run is timed in ROUNDS rounds, the tools taking turns, and the best
+    // kept: a slow moment of the VM then costs every tool a round, not one tool its figure.
     let mut rows = Vec::new();
     let mut floors = Vec::new();
     for (label, input, records) in
         [("1M", dir.join("input_1m.vcf.gz"), SMALL_INPUT), ("5M", dir.join("input_5m.vcf.gz"), INPUT_RECORDS)]
     {
-        let floor_out = dir.join(format!("floor_{label}.vcf"));
-        let _ = std::fs::remove_file(&floor_out);
-        settle();
-        let (wall, bytes) = super::floor::copy(&input, &floor_out).map_err(io)?;
-        floors.push(wall);
-        println!(
-            "xtask: I/O floor at {label}: {} MB decompressed and written in {:.2} s",
-            bytes >> 20,
-            wall.as_secs_f64()
-        );
-        // Plain VCF out for both (to a file), so neither pays for compressing its output.
-        let out = File::create(dir.join(format!("gas_{label}.vcf"))).map_err(io)?;
-        let (wall, rss, ok) =
-            measure(Command::new(&gas).args(["annotate", "--bundle"]).arg(&bundle).arg(&input).stdout(out))?;
-        rows.push((format!("gas-annotate (ID, region, BCSQ), {label}"), wall, rss, records, ok));
-        let out = dir.join(format!("bcftools_{label}.vcf"));
-        let _ = std::fs::remove_file(&out); // so truncating the last run's output is not timed
-        let (wall, rss, ok) = measure(
-            Command::new("bcftools")
-                .args(["annotate", "--no-version", "-a"])
-                .arg(dir.join("known.vcf.gz"))
-                .args(["-c", "ID", "-O", "v", "-o"])
-                .arg(&out)
-                .arg(&input),
-        )?;
-        rows.push((format!("bcftools annotate -c ID, {label}"), wall, rss, records, ok));
-        let out = dir.join(format!("bcftools_csq_{label}.vcf"));
-        let _ = std::fs::remove_file(&out);
-        let (wall, rss, ok) = measure(
-            Command::new("bcftools")
-                .args(["csq", "-l", "--no-version", "-f"])
-                .arg(dir.join("genome.fa"))
-                .arg("-g")
-                .arg(dir.join("genes.gff3"))
-                .args(["-O", "v", "-o"])
-                .arg(&out)
-                .arg(&input)
-                .stderr(Stdio::null()),
-        )?;
-        rows.push((format!("bcftools csq -l, {label}"), wall, rss, records, ok));
+        let mut floor = Duration::MAX;
+        let mut best: Vec<Option<(String, Duration, u64, bool)>> = vec![None; 3];
+        for _ in 0..ROUNDS {
+            floor = floor.min(super::floor::decompress(&input).map_err(io)?);
+            for (k, (name, mut command)) in
+                annotators(&gas, &bundle, &dir, &input, None).into_iter().enumerate()
+            {
+                let (wall, rss, ok) = measure(&mut command)?;
+                let row = best[k].get_or_insert_with(|| (format!("{name}, {label}"), wall, rss, ok));
+                (row.1, row.2, row.3) = (row.1.min(wall), row.2.max(rss), row.3 && ok);
+            }
+        }
+        floors.push(floor);
+        rows.extend(best.into_iter().flatten().map(|(name, wall, rss, ok)| (name, wall, rss, records, ok)));
+    }
+    println!("xtask: writing the 5M outputs for the agreement checks (untimed)");
+    for (name, mut command) in annotators(&gas, &bundle, &dir, &dir.join("input_5m.vcf.gz"), Some("5M")) {
+        if !command.status().map_err(io)?.success() {
+            return Err(format!("{name} failed"));
+        }
     }
 
     println!();
-    println!("{:<40} {:>9} {:>14} {:>10}", "run (1 thread)", "wall s", "variants/s", "peak RSS");
+    println!(
+        "{:<40} {:>9} {:>14} {:>10}",
+        format!("run (1 thread, best of {ROUNDS})"),
+        "wall s",
+        "variants/s",
+        "peak RSS"
+    );
     for (label, wall, rss, records, ok) in &rows {
         let rate = *records as f64 / wall.as_secs_f64();
         let status = if *ok { "" } else { "  (FAILED)" };
@@ -187,8 +180,8 @@ pub fn run() -> Result<(), String> {
         );
         let floor = floors[i].as_secs_f64();
         println!(
-            "  I/O floor at {label} (decompress and write, no annotation): {floor:.2} s, {:.2}x bcftools csq -l \
-             = the ceiling for any annotator on these files; gas-annotate spends {:.2} s beyond it",
+            "  floor at {label} (decompressing the input, which every run does): {floor:.2} s, {:.2}x bcftools \
+             csq -l = the ceiling for any annotator on these files; gas-annotate spends {:.2} s beyond it",
             wall(2) / floor,
             wall(0) - floor
         );
@@ -198,6 +191,46 @@ pub fn run() -> Result<(), String> {
     let same_csq = compare_bcsq(&dir.join("gas_5M.vcf"), &dir.join("bcftools_csq_5M.vcf"))?;
     println!("records whose BCSQ set agrees with bcftools csq -l at 5M: {same_csq}");
     Ok(())
+}
+
+/// gas-annotate, `bcftools annotate -c ID` and `bcftools csq -l` on `input`, each writing plain VCF
+/// (so none pays for compressing its output) to `/dev/null`, or with `label` to its file in `dir`.
+fn annotators(
+    gas: &Path,
+    bundle: &Path,
+    dir: &Path,
+    input: &Path,
+    label: Option<&str>,
+) -> Vec<(&'static str, Command)> {
+    let out = |name: &str| {
+        label.map_or_else(|| "/dev/null".into(), |label| dir.join(format!("{name}_{label}.vcf")))
+    };
+    let mut ours = Command::new(gas);
+    ours.args(["annotate", "--bundle"]).arg(bundle).arg(input);
+    match File::create(out("gas")) {
+        Ok(file) => ours.stdout(file),
+        Err(_) => ours.stdout(Stdio::null()),
+    };
+    let mut ids = Command::new("bcftools");
+    ids.args(["annotate", "--no-version", "-a"])
+        .arg(dir.join("known.vcf.gz"))
+        .args(["-c", "ID", "-O", "v", "-o"])
+        .arg(out("bcftools"))
+        .arg(input);
+    let mut csq = Command::new("bcftools");
+    csq.args(["csq", "-l", "--no-version", "-f"])
+        .arg(dir.join("genome.fa"))
+        .arg("-g")
+        .arg(dir.join("genes.gff3"))
+        .args(["-O", "v", "-o"])
+        .arg(out("bcftools_csq"))
+        .arg(input)
+        .stderr(Stdio::null());
+    vec![
+        ("gas-annotate (ID, region, BCSQ)", ours),
+        ("bcftools annotate -c ID", ids),
+        ("bcftools csq -l", csq),
+    ]
 }
 
 fn group(n: u64) -> String {
@@ -212,8 +245,8 @@ fn group(n: u64) -> String {
     out
 }
 
-/// Writes earlier runs' output to disk first: on 2 cores their write-back would otherwise land on
-/// the next run's clock (a 5M run measured 1.6 s or 3.8 s depending on what ran before it).
+/// Writes what earlier steps left in the page cache to disk first: on 2 cores its write-back would
+/// otherwise land on the next run's clock.
 fn settle() {
     let _ = Command::new("sync").status();
 }
