@@ -58,14 +58,14 @@ fn stretch(transcripts: &[TranscriptModel], max_end: &[u32], pos: u32) -> Option
         true
     };
     // Transcripts starting after `pos` + 1 are not candidates: the next one's start bounds the stretch.
-    let started = transcripts.partition_point(|t| t.start <= pos + 1);
+    let started = transcripts.partition_point(|t| t.start <= pos.saturating_add(1));
     if let Some(next) = transcripts.get(started)
         && !boundary(next.start)
     {
         return None;
     }
     for i in (0..started).rev() {
-        if max_end[i] + MARGIN < pos {
+        if max_end[i].saturating_add(MARGIN) < pos {
             // All of `transcripts[..=i]` end well before `pos`.
             boundary(max_end[i]);
             break;
