@@ -76,7 +76,7 @@ pub fn parse_record(line: &[u8]) -> Result<Record<'_>, String> {
     if chrom.is_empty() {
         return Err("CHROM is empty".to_owned());
     }
-    // POS ends at the second tab, with CHROM and a tab before it: the eight bytes ending there exist.
+    // Most POS are read at once (see `eight_digits`); the rest, and every malformed one, digit by digit.
     let pos = match eight_digits(line, tabs[0] + 1, tabs[1]) {
         Some(pos) => pos,
         None => parse_pos(pos_text)?,
