@@ -129,7 +129,7 @@ pub fn run() -> Result<(), String> {
         for _ in 0..ROUNDS {
             floor = floor.min(super::floor::decompress(&input).map_err(io)?);
             for (k, (name, mut command)) in
-                annotators(&gas, &bundle, &dir, &input, None).into_iter().enumerate()
+                annotators(&gas, &bundle, &dir, &input, None)?.into_iter().enumerate()
             {
                 let (wall, rss, ok) = measure(&mut command)?;
                 let row = best[k].get_or_insert_with(|| (format!("{name}, {label}"), wall, rss, ok));
@@ -140,7 +140,7 @@ pub fn run() -> Result<(), String> {
         rows.extend(best.into_iter().flatten().map(|(name, wall, rss, ok)| (name, wall, rss, records, ok)));
     }
     println!("xtask: writing the 5M outputs for the agreement checks (untimed)");
-    for (name, mut command) in annotators(&gas, &bundle, &dir, &dir.join("input_5m.vcf.gz"), Some("5M")) {
+    for (name, mut command) in annotators(&gas, &bundle, &dir, &dir.join("input_5m.vcf.gz"), Some("5M"))? {
         if !command.status().map_err(io)?.success() {
             return Err(format!("{name} failed"));
         }
@@ -201,16 +201,13 @@ fn annotators(
     dir: &Path,
     input: &Path,
     label: Option<&str>,
-) -> Vec<(&'static str, Command)> {
+) -> Result<Vec<(&'static str, Command)>, String> {
     let out = |name: &str| {
         label.map_or_else(|| "/dev/null".into(), |label| dir.join(format!("{name}_{label}.vcf")))
     };
     let mut ours = Command::new(gas);
     ours.args(["annotate", "--bundle"]).arg(bundle).arg(input);
-    match File::create(out("gas")) {
-        Ok(file) => ours.stdout(file),
-        Err(_) => ours.stdout(Stdio::null()),
-    };
+    ours.stdout(File::create(out("gas")).map_err(io)?);
     let mut ids = Command::new("bcftools");
     ids.args(["annotate", "--no-version", "-a"])
         .arg(dir.join("known.vcf.gz"))
@@ -226,11 +223,11 @@ fn annotators(
         .arg(out("bcftools_csq"))
         .arg(input)
         .stderr(Stdio::null());
-    vec![
+    Ok(vec![
         ("gas-annotate (ID, region, BCSQ)", ours),
         ("bcftools annotate -c ID", ids),
         ("bcftools csq -l", csq),
-    ]
+    ])
 }
 
 fn group(n: u64) -> String {
