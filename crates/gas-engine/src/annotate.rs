@@ -172,10 +172,12 @@ impl<'b> Pass<'b> {
 
         // Known variants, per ALT allele.
         self.new_ids.clear();
-        let alt_count = record.alt_count();
-        for values in &mut self.info_values {
-            values.clear();
-            values.resize(alt_count, Vec::new());
+        if !self.info_values.is_empty() {
+            let alt_count = record.alt_count();
+            for values in &mut self.info_values {
+                values.clear();
+                values.resize(alt_count, Vec::new());
+            }
         }
         let mut matched = false;
         for (i, allele) in record.alt_alleles().enumerate() {
