@@ -58,6 +58,25 @@ fn gzip_is_recognised_by_content() {
 }
 
 #[test]
+fn bgzip_reads_as_any_gzip_and_damage_is_an_input_error() {
+    use std::io::Read;
+    let raw = std::fs::read(crate::common::testdata("grch37/chr22.vcf.gz")).unwrap();
+    let mut streamed = Vec::new();
+    flate2::read::MultiGzDecoder::new(&raw[..]).read_to_end(&mut streamed).unwrap();
+    assert_eq!(crate::common::read_testdata("grch37/chr22.vcf.gz"), streamed, "block by block = streamed");
+
+    // The second block (the first holds the header): a flipped byte inside it, or the file cut there.
+    let second = 1 + usize::from(u16::from_le_bytes([raw[16], raw[17]]));
+    let mut flipped = raw.clone();
+    flipped[second + 1000] ^= 0x55;
+    let cut = &raw[..second + 1000];
+    let err = run(demo_bundle(), &flipped).unwrap_err().to_string();
+    assert!(err.starts_with("cannot read the input: the bgzip compression is damaged ("), "{err}");
+    let err = run(demo_bundle(), cut).unwrap_err().to_string();
+    assert_eq!(err, "cannot read the input: the bgzip file ends inside a block: was it cut short?");
+}
+
+#[test]
 fn a_cancelled_pass_stops_within_65536_records() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
