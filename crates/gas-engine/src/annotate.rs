@@ -13,7 +13,7 @@ use crate::bundle::sequence::SequenceCursor;
 use crate::bundle::tracks::TrackCursor;
 use crate::csq::{Consequences, CsqCaller};
 use crate::summary::{ContigCount, Summary};
-use crate::vcf::{AltAllele, Header, VcfError, parse_record, read_header};
+use crate::vcf::{AltAllele, Header, Tabs, VcfError, parse_split, read_header, split_line};
 
 #[derive(Debug, Clone, Default)]
 pub struct AnnotateOptions {
@@ -58,15 +58,18 @@ pub fn annotate(
     // Output is gathered into large batches: one copy per line, not two.
     let mut out = Vec::with_capacity(OUTPUT_BATCH + 4096);
     let mut n = header.lines;
+    let mut tabs = Tabs::default();
     loop {
         let buffered = input.fill_buf().map_err(VcfError::Io)?;
-        let (line, whole): (&[u8], usize) = match memchr::memchr(b'\n', buffered) {
+        // The line's end and its tabs, found in one pass.
+        let (line, whole): (&[u8], usize) = match split_line(buffered, &mut tabs) {
             Some(end) => (&buffered[..end], end + 1),
             None if buffered.is_empty() => break,
             None => {
                 // The line continues past the buffer: read it the slow way.
                 straddling.clear();
                 input.read_until(b'\n', &mut straddling).map_err(VcfError::Io)?;
+                split_line(&straddling, &mut tabs);
                 (&straddling[..], 0)
             }
         };
@@ -74,7 +77,7 @@ pub fn annotate(
         let line = trim_end(line);
         let blank = line.is_empty();
         if !blank {
-            pass.annotate_line(line, n, &mut out, &mut summary)?;
+            pass.annotate_line(line, &tabs, n, &mut out, &mut summary)?;
         }
         input.consume(whole);
         if out.len() >= OUTPUT_BATCH {
@@ -156,11 +159,12 @@ impl<'b> Pass<'b> {
     fn annotate_line(
         &mut self,
         line: &[u8],
+        tabs: &Tabs,
         n: u64,
         out: &mut Vec<u8>,
         summary: &mut Summary,
     ) -> Result<(), AnnotateError> {
-        let record = parse_record(line).map_err(|message| VcfError::Malformed { line: n, message })?;
+        let record = parse_split(line, tabs).map_err(|message| VcfError::Malformed { line: n, message })?;
         summary.total += 1;
         let Some(contig) = self.contig(record.chrom) else {
             count_unknown(summary, record.chrom);

@@ -60,9 +60,68 @@ static BASES: [bool; 256] = {
 /// Splits and checks one data line (without its line end). The error is the message without the line
 /// number, e.g. `REF contains 'Z'`.
 pub fn parse_record(line: &[u8]) -> Result<Record<'_>, String> {
-    // The tabs after the first seven columns, and the one after INFO when samples follow.
-    let mut tabs = [0usize; 8];
-    let found = find_tabs(line, &mut tabs);
+    let mut tabs = Tabs::default();
+    // Without a line end the search runs to the line's end, finding its tabs.
+    split_line(line, &mut tabs);
+    parse_split(line, &tabs)
+}
+
+/// Where a line's columns end: the offsets of its first tabs, up to the one after INFO.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tabs {
+    at: [usize; 8],
+    found: usize,
+}
+
+/// Finds the first line in `buf` and its tabs in one pass, eight bytes at a time: returns the offset
+/// of the line's `\n`, or `None` when `buf` holds no whole line. The line then goes to [`parse_split`]
+/// (without its line end).
+pub fn split_line(buf: &[u8], tabs: &mut Tabs) -> Option<usize> {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // The high bit of each byte of `x` that is zero (exact: no carries between bytes).
+    let zeros = |x: u64| !(((x & LOW7) + LOW7) | x | LOW7);
+    tabs.found = 0;
+    let mut words = buf.chunks_exact(8);
+    let mut base = 0;
+    for word in &mut words {
+        let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        let mut tab = zeros(x ^ 0x0909_0909_0909_0909);
+        let newline = zeros(x ^ 0x0a0a_0a0a_0a0a_0a0a);
+        if newline != 0 {
+            // Only the tabs before the line's end are the line's.
+            tab &= (newline & newline.wrapping_neg()) - 1;
+        }
+        while tab != 0 {
+            tabs.at[tabs.found] = base + (tab.trailing_zeros() / 8) as usize;
+            tabs.found += 1;
+            if tabs.found == tabs.at.len() {
+                // Samples follow: they can be long, which memchr is best at.
+                let after = tabs.at[7] + 1;
+                return memchr::memchr(b'\n', &buf[after..]).map(|end| after + end);
+            }
+            tab &= tab - 1;
+        }
+        if newline != 0 {
+            return Some(base + (newline.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    for (i, &b) in words.remainder().iter().enumerate() {
+        match b {
+            b'\n' => return Some(base + i),
+            b'\t' if tabs.found < tabs.at.len() => {
+                tabs.at[tabs.found] = base + i;
+                tabs.found += 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Checks a line split by [`split_line`] (cut before its line end) and returns its record.
+pub fn parse_split<'a>(line: &'a [u8], tabs: &Tabs) -> Result<Record<'a>, String> {
+    let (tabs, found) = (&tabs.at, tabs.found);
     if found < 7 {
         return Err(format!("expected 8 tab-separated columns, found {}", found + 1));
     }
@@ -94,37 +153,6 @@ pub fn parse_record(line: &[u8]) -> Result<Record<'_>, String> {
         return Err("INFO is empty (use . for none)".to_owned());
     }
     Ok(Record { chrom, pos, id, reference, alt, info, samples })
-}
-
-/// Fills `tabs` with the offsets of the line's first tabs, eight bytes at a time (the columns are
-/// short, too short for memchr's set-up to pay); returns how many it found.
-fn find_tabs(line: &[u8], tabs: &mut [usize]) -> usize {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let mut n = 0;
-    let mut words = line.chunks_exact(8);
-    let mut base = 0;
-    for word in &mut words {
-        let x = u64::from_le_bytes(word.try_into().expect("8 bytes")) ^ 0x0909_0909_0909_0909;
-        // The high bit of each byte that was a tab (exact: no carries between bytes).
-        let mut mask = !(((x & LOW7) + LOW7) | x | LOW7);
-        while mask != 0 {
-            tabs[n] = base + (mask.trailing_zeros() / 8) as usize;
-            n += 1;
-            if n == tabs.len() {
-                return n;
-            }
-            mask &= mask - 1;
-        }
-        base += 8;
-    }
-    for (i, _) in words.remainder().iter().enumerate().filter(|(_, b)| **b == b'\t') {
-        tabs[n] = base + i;
-        n += 1;
-        if n == tabs.len() {
-            break;
-        }
-    }
-    n
 }
 
 /// The number `line[start..end]` spells when it is 1 to 8 digits and `line` has 8 bytes up to `end`,
@@ -296,16 +324,19 @@ mod tests {
             proptest::prop_assert_eq!(parse_record(line.as_bytes()).map(|r| r.pos), slow);
         }
 
-        /// The word-at-a-time tab search finds what a plain split finds, wherever the tabs fall.
+        /// The word-at-a-time search finds the line's end and tabs that a plain split finds, wherever
+        /// they fall.
         #[test]
-        fn finds_the_tabs_a_split_finds(line in proptest::collection::vec(
-            proptest::prop_oneof![4 => proptest::prelude::Just(b'\t'), 1 => proptest::prelude::any::<u8>()], 0..64))
-        {
+        fn finds_the_end_and_tabs_a_split_finds(buf in proptest::collection::vec(proptest::prop_oneof![
+            4 => proptest::prelude::Just(b'\t'), 1 => proptest::prelude::Just(b'\n'), 3 => proptest::prelude::any::<u8>()
+        ], 0..80)) {
+            let end = buf.iter().position(|b| *b == b'\n');
+            let line = &buf[..end.unwrap_or(buf.len())];
             let expected: Vec<usize> =
-                line.iter().enumerate().filter(|(_, b)| **b == b'\t').map(|(i, _)| i).take(7).collect();
-            let mut tabs = [0; 7];
-            let n = find_tabs(&line, &mut tabs);
-            proptest::prop_assert_eq!(&tabs[..n], &expected[..]);
+                line.iter().enumerate().filter(|(_, b)| **b == b'\t').map(|(i, _)| i).take(8).collect();
+            let mut tabs = Tabs::default();
+            proptest::prop_assert_eq!(split_line(&buf, &mut tabs), end);
+            proptest::prop_assert_eq!(&tabs.at[..tabs.found], &expected[..]);
         }
     }
 }
