@@ -5,7 +5,7 @@ mod record;
 
 pub(crate) use header::trim_line_end as header_trim;
 pub use header::{Header, read_header};
-pub use record::{AltAllele, Record, Tabs, parse_record, parse_split, split_line};
+pub use record::{AltAllele, AltAlleles, Record, Tabs, parse_record, parse_split, split_line};
 
 /// A problem in the input, with the 1-based line number counting every line of the file (header
 /// included). The message is written for the person who uploaded the file.

@@ -14,6 +14,8 @@ pub struct Record<'a> {
     pub info: &'a [u8],
     /// FORMAT and sample columns, tab-separated, if any.
     pub samples: Option<&'a [u8]>,
+    /// Whether ALT is one allele of bases (as most are), known from its check.
+    one_sequence_alt: bool,
 }
 
 /// One ALT allele, classified.
@@ -27,18 +29,43 @@ pub enum AltAllele<'a> {
 
 impl<'a> Record<'a> {
     /// The ALT alleles in order (none when ALT is `.`).
-    pub fn alt_alleles(&self) -> impl Iterator<Item = AltAllele<'a>> {
-        let alt = self.alt;
-        let none = alt == b".";
-        alt.split(|b| *b == b',')
-            .filter(move |_| !none)
-            .map(|a| if a.iter().all(|b| is_base(*b)) { AltAllele::Sequence(a) } else { AltAllele::Other(a) })
+    pub fn alt_alleles(&self) -> AltAlleles<'a> {
+        AltAlleles { rest: (self.alt != b".").then_some(self.alt), one_sequence: self.one_sequence_alt }
     }
 
     /// How many ALT alleles the record has.
     pub fn alt_count(&self) -> usize {
         // ALT is short: a plain count beats memchr's set-up.
         if self.alt == b"." { 0 } else { self.alt.iter().filter(|b| **b == b',').count() + 1 }
+    }
+}
+
+/// The ALT alleles of a record, classified one by one.
+pub struct AltAlleles<'a> {
+    rest: Option<&'a [u8]>,
+    /// ALT is one allele of bases: no need to look for commas or classify it.
+    one_sequence: bool,
+}
+
+impl<'a> Iterator for AltAlleles<'a> {
+    type Item = AltAllele<'a>;
+
+    fn next(&mut self) -> Option<AltAllele<'a>> {
+        let rest = self.rest?;
+        if self.one_sequence {
+            self.rest = None;
+            return Some(AltAllele::Sequence(rest));
+        }
+        let (allele, after) = match rest.iter().position(|b| *b == b',') {
+            Some(comma) => (&rest[..comma], Some(&rest[comma + 1..])),
+            None => (rest, None),
+        };
+        self.rest = after;
+        Some(if allele.iter().all(|b| is_base(*b)) {
+            AltAllele::Sequence(allele)
+        } else {
+            AltAllele::Other(allele)
+        })
     }
 }
 
@@ -145,7 +172,7 @@ pub fn parse_split<'a>(line: &'a [u8], tabs: &Tabs) -> Result<Record<'a>, String
         return Err("ID is empty (use . for none)".to_owned());
     }
     check_reference(reference)?;
-    check_alt(alt)?;
+    let one_sequence_alt = check_alt(alt)?;
     check_qual(qual)?;
     if filter.is_empty() {
         return Err("FILTER is empty (use . for none)".to_owned());
@@ -153,7 +180,7 @@ pub fn parse_split<'a>(line: &'a [u8], tabs: &Tabs) -> Result<Record<'a>, String
     if info.is_empty() {
         return Err("INFO is empty (use . for none)".to_owned());
     }
-    Ok(Record { chrom, pos, id, reference, alt, info, samples })
+    Ok(Record { chrom, pos, id, reference, alt, info, samples, one_sequence_alt })
 }
 
 /// The number `line[start..end]` spells when it is 1 to 8 digits and `line` has 8 bytes up to `end`,
@@ -211,12 +238,16 @@ fn check_reference(reference: &[u8]) -> Result<(), String> {
     }
 }
 
-fn check_alt(alt: &[u8]) -> Result<(), String> {
+/// Checks ALT; returns whether it is one allele of bases.
+fn check_alt(alt: &[u8]) -> Result<bool, String> {
     if alt.is_empty() {
         return Err("ALT is empty (use . for none)".to_owned());
     }
-    if alt == b"." || alt.iter().all(|b| is_base(*b)) {
-        return Ok(());
+    if alt.iter().all(|b| is_base(*b)) {
+        return Ok(true);
+    }
+    if alt == b"." {
+        return Ok(false);
     }
     for allele in alt.split(|b| *b == b',') {
         let symbolic = allele.len() > 2 && allele[0] == b'<' && allele[allele.len() - 1] == b'>';
@@ -232,7 +263,7 @@ fn check_alt(alt: &[u8]) -> Result<(), String> {
             return Err(format!("ALT allele '{}' contains '{}'", shown(allele), shown(&[b])));
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 fn check_qual(qual: &[u8]) -> Result<(), String> {
