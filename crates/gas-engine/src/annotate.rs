@@ -124,7 +124,6 @@ struct Pass<'b> {
     info_values: Vec<Vec<Vec<u8>>>,
     genes: Vec<(u32, RegionClass)>,
     csq: CsqCaller,
-    consequences: Consequences,
 }
 
 impl<'b> Pass<'b> {
@@ -141,7 +140,6 @@ impl<'b> Pass<'b> {
             info_values: vec![Vec::new(); bundle.manifest.known_info.len()],
             genes: Vec::new(),
             csq: CsqCaller::default(),
-            consequences: Consequences::default(),
         }
     }
 
@@ -296,20 +294,24 @@ impl<'b> Pass<'b> {
             }
         }
         if bundle.has_consequences() {
-            self.consequences.clear();
+            // Written in place after the key, which is taken back when no allele has an entry.
+            let (before_key, was_empty) = (info.out.len(), info.empty);
+            info.key(b"BCSQ=");
+            let mut consequences = Consequences::new(info.out);
             // Symbolic insertions (`<INS…>`) and deletions (`<DEL>`, to INFO END) have consequences
             // too; the caller skips other symbols.
             let end = if record.alt.contains(&b'<') { info_end(record.info) } else { None };
             for allele in record.alt_alleles() {
                 let (AltAllele::Sequence(alt) | AltAllele::Other(alt)) = allele;
                 self.csq
-                    .call(bundle, contig, record.pos, record.reference, alt, end, &mut self.consequences)
+                    .call(bundle, contig, record.pos, record.reference, alt, end, &mut consequences)
                     .map_err(AnnotateError::Bundle)?;
             }
-            if !self.consequences.is_empty() {
-                info.key(b"BCSQ=");
-                info.out.extend_from_slice(&self.consequences.text);
-                summary.count_consequences(self.consequences.types);
+            if consequences.is_empty() {
+                info.out.truncate(before_key);
+                info.empty = was_empty;
+            } else {
+                summary.count_consequences(consequences.types);
             }
         }
         info.finish();

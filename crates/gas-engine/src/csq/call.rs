@@ -53,7 +53,7 @@ impl CsqCaller {
         reference: &[u8],
         alt: &[u8],
         end: Option<u32>,
-        out: &mut Consequences,
+        out: &mut Consequences<'_>,
     ) -> io::Result<()> {
         if self.contig != Some(contig) {
             self.load(bundle, contig)?;

@@ -4,11 +4,13 @@ use super::flags::Flags;
 use super::model::TranscriptModel;
 use super::stage::{self, Stage};
 
-/// One record's BCSQ value (the entries of all ALT alleles, without duplicates, joined by `,`) and the
-/// types they print.
-#[derive(Debug, Default)]
-pub struct Consequences {
-    pub text: Vec<u8>,
+/// One record's BCSQ value (the entries of all ALT alleles, without duplicates, joined by `,`),
+/// written at the end of `text` (the output, after the `BCSQ=` key), and the types it prints.
+#[derive(Debug)]
+pub struct Consequences<'o> {
+    text: &'o mut Vec<u8>,
+    /// Where the value starts in `text`.
+    start: usize,
     pub types: Flags,
 }
 
@@ -16,14 +18,14 @@ pub struct Consequences {
 /// transcript: formatted once, kept per transcript (index) with their printed types.
 pub type FormattedEntries = Vec<Vec<(Flags, Vec<u8>)>>;
 
-impl Consequences {
-    pub fn clear(&mut self) {
-        self.text.clear();
-        self.types = 0;
+impl<'o> Consequences<'o> {
+    /// An empty value, to be written at the end of `text`.
+    pub fn new(text: &'o mut Vec<u8>) -> Self {
+        Self { start: text.len(), text, types: 0 }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.text.is_empty()
+        self.text.len() == self.start
     }
 
     /// Adds the staged entries of one allele.
@@ -39,7 +41,7 @@ impl Consequences {
             let t = &transcripts[entry.transcript];
             let before = self.begin_entry();
             match entry.change {
-                Some(range) => stage::format(t, printed, Some(stage.change_text(range)), &mut self.text),
+                Some(range) => stage::format(t, printed, Some(stage.change_text(range)), self.text),
                 None => {
                     let cached = &mut formatted[entry.transcript];
                     let at = match cached.iter().position(|(types, _)| *types == printed) {
@@ -61,7 +63,7 @@ impl Consequences {
     /// Starts an entry; returns the text's length before it.
     fn begin_entry(&mut self) -> usize {
         let before = self.text.len();
-        if before > 0 {
+        if before > self.start {
             self.text.push(b',');
         }
         before
@@ -69,11 +71,11 @@ impl Consequences {
 
     /// Ends the entry begun at `before`, dropping it again when an earlier entry says the same.
     fn end_entry(&mut self, before: usize) {
-        if before == 0 {
+        if before == self.start {
             return;
         }
         let (earlier, new) = self.text.split_at(before + 1);
-        if earlier[..before].split(|b| *b == b',').any(|e| e == new) {
+        if earlier[self.start..before].split(|b| *b == b',').any(|e| e == new) {
             self.text.truncate(before);
         }
     }
