@@ -107,44 +107,54 @@ pub struct Tabs {
 /// The line then goes to [`parse_split`] (without its line end).
 pub fn split_line(buf: &[u8], tabs: &mut Tabs) -> Option<usize> {
     let (tab, newline) = (u8x16::splat(b'\t'), u8x16::splat(b'\n'));
-    tabs.found = 0;
+    // Kept in locals (registers) while searching, stored once.
+    let (mut at, mut found) = ([0usize; 8], 0);
+    let mut end = None;
     let mut chunks = buf.chunks_exact(16);
     let mut base = 0;
-    for chunk in &mut chunks {
-        let bytes = u8x16::new(chunk.try_into().expect("16 bytes"));
-        // One bit per byte, the first byte lowest.
-        let mut tab_bits = bytes.cmp_eq(tab).move_mask() as u32;
-        let newline_bits = bytes.cmp_eq(newline).move_mask() as u32;
-        if newline_bits != 0 {
-            // Only the tabs before the line's end are the line's.
-            tab_bits &= (newline_bits & newline_bits.wrapping_neg()) - 1;
-        }
-        while tab_bits != 0 {
-            tabs.at[tabs.found] = base + tab_bits.trailing_zeros() as usize;
-            tabs.found += 1;
-            if tabs.found == tabs.at.len() {
+    'search: {
+        for chunk in &mut chunks {
+            let bytes = u8x16::new(chunk.try_into().expect("16 bytes"));
+            // One bit per byte, the first byte lowest.
+            let mut tab_bits = bytes.cmp_eq(tab).move_mask() as u32;
+            let newline_bits = bytes.cmp_eq(newline).move_mask() as u32;
+            if newline_bits != 0 {
+                // Only the tabs before the line's end are the line's.
+                tab_bits &= (newline_bits & newline_bits.wrapping_neg()) - 1;
+            }
+            while tab_bits != 0 && found < at.len() {
+                at[found] = base + tab_bits.trailing_zeros() as usize;
+                found += 1;
+                tab_bits &= tab_bits - 1;
+            }
+            if found == at.len() {
                 // Samples follow: they can be long, which memchr is best at.
-                let after = tabs.at[7] + 1;
-                return memchr::memchr(b'\n', &buf[after..]).map(|end| after + end);
+                let after = at[7] + 1;
+                end = memchr::memchr(b'\n', &buf[after..]).map(|end| after + end);
+                break 'search;
             }
-            tab_bits &= tab_bits - 1;
-        }
-        if newline_bits != 0 {
-            return Some(base + newline_bits.trailing_zeros() as usize);
-        }
-        base += 16;
-    }
-    for (i, &b) in chunks.remainder().iter().enumerate() {
-        match b {
-            b'\n' => return Some(base + i),
-            b'\t' if tabs.found < tabs.at.len() => {
-                tabs.at[tabs.found] = base + i;
-                tabs.found += 1;
+            if newline_bits != 0 {
+                end = Some(base + newline_bits.trailing_zeros() as usize);
+                break 'search;
             }
-            _ => {}
+            base += 16;
+        }
+        for (i, &b) in chunks.remainder().iter().enumerate() {
+            match b {
+                b'\n' => {
+                    end = Some(base + i);
+                    break 'search;
+                }
+                b'\t' if found < at.len() => {
+                    at[found] = base + i;
+                    found += 1;
+                }
+                _ => {}
+            }
         }
     }
-    None
+    *tabs = Tabs { at, found };
+    end
 }
 
 /// Checks a line split by [`split_line`] (cut before its line end) and returns its record.
