@@ -123,6 +123,7 @@ struct Pass<'b> {
     new_ids: Vec<u8>,
     info_values: Vec<Vec<Vec<u8>>>,
     genes: Vec<(u32, RegionClass)>,
+    regions_written: RegionsWritten,
     csq: CsqCaller,
 }
 
@@ -139,6 +140,7 @@ impl<'b> Pass<'b> {
             new_ids: Vec::new(),
             info_values: vec![Vec::new(); bundle.manifest.known_info.len()],
             genes: Vec::new(),
+            regions_written: RegionsWritten::default(),
             csq: CsqCaller::default(),
         }
     }
@@ -223,13 +225,12 @@ impl<'b> Pass<'b> {
                 .map_err(AnnotateError::Bundle)?;
         }
 
-        // Genes and regions over the REF span.
+        // Genes and regions over the REF span: the entries written for the last record where they
+        // are the same, else looked up.
         let end = record.pos.saturating_add(record.reference.len() as u32).saturating_sub(1).max(record.pos);
-        self.genes.clear();
-        self.regions
-            .lookup(&bundle.regions, &bundle.container, contig, record.pos, end, &mut self.genes)
-            .map_err(AnnotateError::Bundle)?;
-        self.genes.sort_unstable_by_key(|(gene, _)| *gene);
+        if !self.regions_written.holds(contig, record.pos, end) {
+            self.write_regions(contig, record.pos, end)?;
+        }
 
         // The record, with ID and INFO extended: the columns between copied as they are, INFO too
         // unless it is `.` (our fields replace it).
@@ -265,25 +266,7 @@ impl<'b> Pass<'b> {
                 }
             }
         }
-        if self.genes.is_empty() {
-            info.key(b"REGION=");
-            info.out.extend_from_slice(INTERGENIC.as_bytes());
-        } else {
-            info.key(b"GENE=");
-            for (i, (gene, _)) in self.genes.iter().enumerate() {
-                if i > 0 {
-                    info.out.push(b',');
-                }
-                info.out.extend_from_slice(bundle.regions.gene_info_name(*gene).as_bytes());
-            }
-            info.key(b"REGION=");
-            for (i, (_, class)) in self.genes.iter().enumerate() {
-                if i > 0 {
-                    info.out.push(b',');
-                }
-                info.out.extend_from_slice(class.name().as_bytes());
-            }
-        }
+        info.key(&self.regions_written.entries);
         for (t, track) in bundle.tracks.iter().enumerate() {
             let hit = self.tracks[t]
                 .overlaps(track, &bundle.container, contig, record.pos, end)
@@ -324,10 +307,67 @@ impl<'b> Pass<'b> {
         if matched {
             summary.known += 1;
         }
-        let most_severe = self.genes.iter().map(|(_, c)| *c).min();
-        let slot = most_severe.map_or(RegionClass::ALL.len(), |c| c as usize);
-        summary.regions[slot].count += 1;
+        summary.regions[self.regions_written.slot].count += 1;
         Ok(())
+    }
+
+    /// Looks up the genes and region classes over `pos..=end` and writes their INFO entries.
+    fn write_regions(&mut self, contig: u32, pos: u32, end: u32) -> Result<(), AnnotateError> {
+        let (bundle, genes, written) = (self.bundle, &mut self.genes, &mut self.regions_written);
+        genes.clear();
+        let span = self
+            .regions
+            .lookup(&bundle.regions, &bundle.container, contig, pos, end, genes)
+            .map_err(AnnotateError::Bundle)?;
+        genes.sort_unstable_by_key(|(gene, _)| *gene);
+        written.contig = contig;
+        written.span = span;
+        let most_severe = genes.iter().map(|(_, c)| *c).min();
+        written.slot = most_severe.map_or(RegionClass::ALL.len(), |c| c as usize);
+        let text = &mut written.entries;
+        text.clear();
+        if genes.is_empty() {
+            text.extend_from_slice(b"REGION=");
+            text.extend_from_slice(INTERGENIC.as_bytes());
+            return Ok(());
+        }
+        text.extend_from_slice(b"GENE=");
+        for (i, (gene, _)) in genes.iter().enumerate() {
+            if i > 0 {
+                text.push(b',');
+            }
+            text.extend_from_slice(bundle.regions.gene_info_name(*gene).as_bytes());
+        }
+        text.extend_from_slice(b";REGION=");
+        for (i, (_, class)) in genes.iter().enumerate() {
+            if i > 0 {
+                text.push(b',');
+            }
+            text.extend_from_slice(class.name().as_bytes());
+        }
+        Ok(())
+    }
+}
+
+/// The `GENE` and `REGION` entries written for the last record looked up, its count-log slot (its most
+/// severe class), and the positions where every record gets the same.
+struct RegionsWritten {
+    contig: u32,
+    span: Option<(u32, u32)>,
+    entries: Vec<u8>,
+    slot: usize,
+}
+
+impl Default for RegionsWritten {
+    fn default() -> Self {
+        Self { contig: u32::MAX, span: None, entries: Vec::new(), slot: 0 }
+    }
+}
+
+impl RegionsWritten {
+    /// Whether a record over `pos..=end` on `contig` gets these entries.
+    fn holds(&self, contig: u32, pos: u32, end: u32) -> bool {
+        self.contig == contig && self.span.is_some_and(|(from, to)| from <= pos && end <= to)
     }
 }
 

@@ -235,6 +235,8 @@ pub struct RegionCursor {
 
 impl RegionCursor {
     /// Adds to `found` each gene overlapping `start..=end` on `contig` with its most severe class.
+    /// Returns the positions around the span, when it lies in one segment, where every span gets the
+    /// same answer: a caller may keep the answer for those.
     pub fn lookup(
         &mut self,
         index: &RegionIndex,
@@ -243,7 +245,7 @@ impl RegionCursor {
         start: u32,
         end: u32,
         found: &mut Vec<(u32, RegionClass)>,
-    ) -> io::Result<()> {
+    ) -> io::Result<Option<(u32, u32)>> {
         let c = contig as usize;
         if self.segments.len() < index.sections.len() {
             self.segments.resize(index.sections.len(), None);
@@ -257,12 +259,16 @@ impl RegionCursor {
             self.hint = 0;
         }
         let segments = self.segments[c].as_deref().unwrap_or_default();
-        if segments.is_empty() || segments[0].0 > end {
-            return Ok(());
+        if segments.is_empty() {
+            return Ok(Some((0, u32::MAX)));
+        }
+        if segments[0].0 > end {
+            return Ok(Some((0, segments[0].0 - 1)));
         }
         // The segment holding `start`: the last one starting at or before it.
         let mut k =
             crate::search::partition_from(segments, &mut self.hint, |s| s.0 <= start).saturating_sub(1);
+        let first = k;
         while k < segments.len() && segments[k].0 <= end {
             for &(gene, class) in &index.sets[segments[k].1 as usize] {
                 match found.iter_mut().find(|(g, _)| *g == gene) {
@@ -272,7 +278,9 @@ impl RegionCursor {
             }
             k += 1;
         }
-        Ok(())
+        // One segment reached (`k` is past it): the answer holds from its start to the next one's.
+        let next_start = segments.get(k).map_or(u32::MAX, |s| s.0 - 1);
+        Ok((k == first + 1 && segments[first].0 <= start).then_some((segments[first].0, next_start)))
     }
 }
 

@@ -75,6 +75,36 @@ fn each_position_gets_its_most_severe_class() {
     assert_eq!(summary.region("promoter"), 2);
 }
 
+/// A record in a pass gets the genes and classes it gets alone, wherever it starts and ends: the
+/// pass reuses the last record's entries only where they hold.
+#[test]
+fn every_span_gets_the_same_regions_in_a_pass_as_alone() {
+    let t = bundle();
+    // Every start from before the first gene to past the last, REF 1 to 4 bases long.
+    let lines: Vec<String> =
+        (700..=5600).map(|pos| format!("chr1\t{pos}\t.\t{}\tA\t.\t.\t.", "N".repeat(1 + pos % 4))).collect();
+    let regions = |vcf: &str| -> (Vec<(String, String)>, u64) {
+        let (out, summary) = run(&t.bundle, vcf.as_bytes()).unwrap();
+        let entries = records(&out)
+            .iter()
+            .map(|r| (info(r[7], "GENE").unwrap_or("").to_owned(), info(r[7], "REGION").unwrap().to_owned()))
+            .collect();
+        (entries, summary.regions.iter().map(|c| c.count).sum())
+    };
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let (in_one_pass, counted) = regions(&vcf(&refs));
+    assert_eq!((in_one_pass.len(), counted), (lines.len(), lines.len() as u64));
+    let mut classes = std::collections::BTreeSet::new();
+    for (line, together) in lines.iter().zip(&in_one_pass) {
+        let (alone, _) = regions(&vcf(&[line]));
+        assert_eq!(&alone[0], together, "{line}");
+        classes.insert(together.1.clone());
+    }
+    // The ground covered: every class there is, spans across their borders among them.
+    let expected = ["3_UTR", "5_UTR", "CDS", "exon", "intergenic", "intron", "promoter", "splice_region"];
+    assert_eq!(classes.iter().map(String::as_str).collect::<Vec<_>>(), expected);
+}
+
 #[test]
 fn a_deletion_takes_the_most_severe_class_it_spans() {
     let t = bundle();
