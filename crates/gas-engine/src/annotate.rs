@@ -61,43 +61,61 @@ pub fn annotate(
     let mut tabs = Tabs::default();
     loop {
         let buffered = input.fill_buf().map_err(VcfError::Io)?;
-        // The line's end and its tabs, found in one pass.
-        let (line, whole): (&[u8], usize) = match split_line(buffered, &mut tabs) {
-            Some(end) => (&buffered[..end], end + 1),
-            None if buffered.is_empty() => break,
-            None => {
-                // The line continues past the buffer: read it the slow way.
-                straddling.clear();
-                input.read_until(b'\n', &mut straddling).map_err(VcfError::Io)?;
-                split_line(&straddling, &mut tabs);
-                (&straddling[..], 0)
-            }
-        };
-        n += 1;
-        let line = trim_end(line);
-        let blank = line.is_empty();
-        if !blank {
-            pass.annotate_line(line, &tabs, n, &mut out, &mut summary)?;
+        if buffered.is_empty() {
+            break;
         }
-        input.consume(whole);
+        // Every whole line in the buffer, each line's end and tabs found in one pass.
+        let mut rest = buffered;
+        while let Some(end) = split_line(rest, &mut tabs) {
+            n += 1;
+            let line = trim_end(&rest[..end]);
+            rest = &rest[end + 1..];
+            if !line.is_empty() {
+                pass.annotate_line(line, &tabs, n, &mut out, &mut summary)?;
+                if summary.total & 0xffff == 0 {
+                    checkpoint(summary.total, options, progress)?;
+                }
+            }
+        }
+        let used = buffered.len() - rest.len();
+        if used > 0 {
+            input.consume(used);
+        } else {
+            // A line that continues past the buffer: read the slow way.
+            straddling.clear();
+            input.read_until(b'\n', &mut straddling).map_err(VcfError::Io)?;
+            split_line(&straddling, &mut tabs);
+            n += 1;
+            let line = trim_end(&straddling);
+            if !line.is_empty() {
+                pass.annotate_line(line, &tabs, n, &mut out, &mut summary)?;
+                if summary.total & 0xffff == 0 {
+                    checkpoint(summary.total, options, progress)?;
+                }
+            }
+        }
         if out.len() >= OUTPUT_BATCH {
             output.write_all(&out).map_err(AnnotateError::Output)?;
             out.clear();
-        }
-        if blank {
-            continue;
-        }
-        if summary.total & 0xffff == 0 {
-            if options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
-                return Err(AnnotateError::Cancelled);
-            }
-            progress(summary.total);
         }
     }
     output.write_all(&out).map_err(AnnotateError::Output)?;
     output.flush().map_err(AnnotateError::Output)?;
     summary.finish();
     Ok(summary)
+}
+
+/// Every 65,536 records: reports progress, and stops the pass when it was cancelled.
+fn checkpoint(
+    total: u64,
+    options: &AnnotateOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(), AnnotateError> {
+    if options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+        return Err(AnnotateError::Cancelled);
+    }
+    progress(total);
+    Ok(())
 }
 
 /// Output bytes gathered before one write.
