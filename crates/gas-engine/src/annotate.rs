@@ -284,6 +284,7 @@ impl<'b> Pass<'b> {
                 }
             }
         }
+        // GENE and REGION written as one piece (`key` adds the separator before it).
         info.key(&self.regions_written.entries);
         for (t, track) in bundle.tracks.iter().enumerate() {
             let hit = self.tracks[t]
