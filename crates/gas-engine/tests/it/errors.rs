@@ -80,6 +80,37 @@ fn bgzip_reads_as_any_gzip_and_damage_is_an_input_error() {
 }
 
 #[test]
+fn a_bgzip_file_with_a_plain_gzip_file_appended_reads_whole() {
+    use std::io::Write;
+    // `cat a.vcf.gz b.vcf.gz` where a came from bgzip and b from gzip: still one valid gzip file.
+    let (first, appended) =
+        (format!("{HEADER}chr22\t50301476\t.\tT\tC\t.\t.\t.\n"), "chr22\t50301476\t.\tT\tG\t.\t.\t.\n");
+    let mut bgzf = noodles_bgzf::io::Writer::new(Vec::new());
+    bgzf.write_all(first.as_bytes()).unwrap();
+    let mut mixed = bgzf.finish().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(appended.as_bytes()).unwrap();
+    mixed.extend(gz.finish().unwrap());
+
+    let (out, summary) = run(demo_bundle(), &mixed).unwrap();
+    let (plain, _) = run(demo_bundle(), format!("{first}{appended}").as_bytes()).unwrap();
+    assert_eq!(summary.total, 2);
+    assert_eq!(out, plain);
+    assert_eq!(records(&out)[1][4], "G", "the appended member's record");
+
+    // What follows the blocks must be gzip too.
+    let mut bgzf = noodles_bgzf::io::Writer::new(Vec::new());
+    bgzf.write_all(first.as_bytes()).unwrap();
+    let mut trailing = bgzf.finish().unwrap();
+    trailing.extend(b"this is not gzip at all");
+    let err = run(demo_bundle(), &trailing).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "cannot read the input: the bgzip compression is damaged (what follows a block is not gzip)"
+    );
+}
+
+#[test]
 fn a_cancelled_pass_stops_within_65536_records() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
