@@ -217,11 +217,12 @@ impl CsqCaller {
         if !hit {
             for &(i, _) in candidates.iter() {
                 let t = &transcripts[i];
-                // An insertion counts only strictly inside the transcript (not after its last base).
-                let inside = if change.reference.is_empty() {
-                    t.start <= from && from < t.end
-                } else {
-                    t.start <= to && t.end >= from
+                // An insertion counts only strictly inside the transcript (not after its last base);
+                // a deletion placed as for the UTR test (`GCGTG>G` on a transcript's last base reaches it).
+                let inside = match &deletion {
+                    Some(deletion) => deletion.reaches(t.start, t.end),
+                    None if change.reference.is_empty() => t.start <= from && from < t.end,
+                    None => t.start <= to && t.end >= from,
                 };
                 if inside {
                     let found = if t.is_coding() { flags::INTRON } else { flags::NON_CODING };

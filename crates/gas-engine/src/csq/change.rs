@@ -65,6 +65,11 @@ impl DeletionTrim {
             symbolic: false,
         }
     }
+
+    /// Whether the deleted bases, so placed, reach any of `start..=end`.
+    pub fn reaches(&self, start: u32, end: u32) -> bool {
+        start <= self.last && self.before < end
+    }
 }
 
 /// `None` unless REF is longer than ALT.

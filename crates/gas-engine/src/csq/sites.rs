@@ -38,7 +38,7 @@ pub fn utr_side(t: &TranscriptModel, change: &Change<'_>, deletion: Option<&Dele
         if change.reference.is_empty() { s <= from && to <= e } else { s <= to && e >= from }
     };
     let inside = |piece: &(u32, u32)| match deletion {
-        Some(DeletionTrim { before, last, .. }) => piece.0 <= *last && *before < piece.1,
+        Some(deletion) => deletion.reaches(piece.0, piece.1),
         None => span_inside(piece),
     };
     if t.utr5.iter().any(inside) {

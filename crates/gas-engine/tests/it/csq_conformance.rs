@@ -273,6 +273,24 @@ fn indels_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
     }
 }
 
+/// A deletion written on a non-coding transcript's last base (lincRNA ENST00000413103, bases 21 to
+/// 1605) reaches it when bcftools' placement (the whole shared suffix trimmed first) puts a deleted
+/// base there: `TGCAAT>T` deletes 1605–1609, `TGCA>T` only bases after the transcript. Expected as
+/// Debian's bcftools 1.16 `csq -l` calls them.
+#[test]
+fn a_deletion_at_a_non_coding_transcripts_end_is_placed_as_bcftools_places_it() {
+    let dir = testdata("bcftools-csq/ENST00000413103");
+    let out = std::env::temp_dir().join(format!("gas-csq-lnc-end-{}", std::process::id()));
+    let bundle = case_bundle(&dir, &out);
+    let vcf = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n\
+        1\t1604\t.\tCT\tC\t.\t.\t.\n1\t1605\t.\tTGCAAT\tT\t.\t.\t.\n1\t1605\t.\tTGCA\tT\t.\t.\t.\n";
+    let (annotated, _) = run(&bundle, vcf.as_bytes()).unwrap();
+    let _ = std::fs::remove_dir_all(&out);
+    let bcsq: Vec<Option<&str>> = records(&annotated).iter().map(|row| info(row[7], "BCSQ")).collect();
+    let non_coding = Some("non_coding|RP11-148B18.1||lincRNA");
+    assert_eq!(bcsq, [non_coding, non_coding, None]);
+}
+
 mod never_panics {
     use std::sync::OnceLock;
 
