@@ -225,15 +225,7 @@ impl<'b> Pass<'b> {
             self.known
                 .for_each_match(bundle, contig, norm.pos, norm.reference, norm.alt, |m| {
                     matched = true;
-                    for id in m.ids.split(|b| *b == b';').filter(|id| !id.is_empty() && *id != b".") {
-                        let already = list_contains(record.id, b';', id) || list_contains(new_ids, b';', id);
-                        if !already {
-                            if !new_ids.is_empty() {
-                                new_ids.push(b';');
-                            }
-                            new_ids.extend_from_slice(id);
-                        }
-                    }
+                    add_ids(new_ids, record.id, m.ids);
                     for (f, values) in info_values.iter_mut().enumerate() {
                         if values[i].is_empty() {
                             values[i].extend_from_slice(m.info(f));
@@ -413,6 +405,24 @@ impl InfoWriter<'_> {
     fn finish(self) {
         if self.empty {
             self.out.push(b'.');
+        }
+    }
+}
+
+/// Appends to `new_ids` the IDs of `known` (`;`-separated) that neither the record's own (`have`)
+/// nor `new_ids` has yet.
+fn add_ids(new_ids: &mut Vec<u8>, have: &[u8], known: &[u8]) {
+    // The usual case, one ID for a record without any, needs no search.
+    if have == b"." && new_ids.is_empty() && known != b"." && !known.is_empty() && !known.contains(&b';') {
+        new_ids.extend_from_slice(known);
+        return;
+    }
+    for id in known.split(|b| *b == b';').filter(|id| !id.is_empty() && *id != b".") {
+        if !list_contains(have, b';', id) && !list_contains(new_ids, b';', id) {
+            if !new_ids.is_empty() {
+                new_ids.push(b';');
+            }
+            new_ids.extend_from_slice(id);
         }
     }
 }

@@ -199,18 +199,12 @@ impl KnownCursor {
         };
         debug_assert_eq!(self.loaded, Some((contig, block)));
         let first = crate::search::partition_from(&self.records, &mut self.next, |r| r.pos < pos);
-        let n = index.info_fields;
-        for (k, r) in self.records.iter().enumerate().skip(first) {
-            if r.pos != pos {
-                break;
-            }
-            let slice = |(at, len): (u32, u32)| &self.buf[at as usize..(at + len) as usize];
+        let (n, buf) = (index.info_fields, &self.buf[..]);
+        let slice = |(at, len): (u32, u32)| &buf[at as usize..(at + len) as usize];
+        let at_pos = self.records[first..].iter().take_while(|r| r.pos == pos);
+        for (k, r) in (first..).zip(at_pos) {
             if slice(r.reference).eq_ignore_ascii_case(reference) && slice(r.alt).eq_ignore_ascii_case(alt) {
-                found(KnownMatch {
-                    ids: slice(r.ids),
-                    infos: &self.infos[k * n..(k + 1) * n],
-                    buf: &self.buf,
-                });
+                found(KnownMatch { ids: slice(r.ids), infos: &self.infos[k * n..(k + 1) * n], buf });
             }
         }
         Ok(())
@@ -244,7 +238,10 @@ fn decode_block(
 ) -> Result<(), Corrupt> {
     let mut r = Reader::new(buf);
     let mut pos = 0u32;
-    for _ in 0..r.varint()? {
+    let count = r.varint()?;
+    // At most one record per byte: a damaged count cannot ask for more room than the block holds.
+    records.reserve((count as usize).min(buf.len()));
+    for _ in 0..count {
         pos = pos.checked_add(r.u32()?).ok_or(Corrupt("position overflow"))?;
         let reference = r.bytes_range()?;
         let alt = r.bytes_range()?;
