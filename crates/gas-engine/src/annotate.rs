@@ -294,7 +294,7 @@ impl<'b> Pass<'b> {
             let mut consequences = Consequences::new(info.out);
             // Symbolic insertions (`<INS…>`) and deletions (`<DEL>`, to INFO END) have consequences
             // too; the caller skips other symbols.
-            let end = if record.alt.contains(&b'<') { info_end(record.info) } else { None };
+            let end = if record.has_symbolic_alt() { info_end(record.info) } else { None };
             for allele in record.alt_alleles() {
                 let (AltAllele::Sequence(alt) | AltAllele::Other(alt)) = allele;
                 self.csq

@@ -33,6 +33,11 @@ impl<'a> Record<'a> {
         AltAlleles { rest: (self.alt != b".").then_some(self.alt), one_sequence: self.one_sequence_alt }
     }
 
+    /// Whether an ALT allele is symbolic (`<DEL>`, `<INS:ME>`, …).
+    pub fn has_symbolic_alt(&self) -> bool {
+        !self.one_sequence_alt && self.alt.contains(&b'<')
+    }
+
     /// How many ALT alleles the record has.
     pub fn alt_count(&self) -> usize {
         // ALT is short: a plain count beats memchr's set-up.
