@@ -296,9 +296,8 @@ impl<'b> Pass<'b> {
             // too; the caller skips other symbols.
             let end = if record.has_symbolic_alt() { info_end(record.info) } else { None };
             for allele in record.alt_alleles() {
-                let (AltAllele::Sequence(alt) | AltAllele::Other(alt)) = allele;
                 self.csq
-                    .call(bundle, contig, record.pos, record.reference, alt, end, &mut consequences)
+                    .call(bundle, contig, record.pos, record.reference, allele, end, &mut consequences)
                     .map_err(AnnotateError::Bundle)?;
             }
             if consequences.is_empty() {

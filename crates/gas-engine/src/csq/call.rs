@@ -15,6 +15,7 @@ use super::sites::{
 };
 use super::stage::{Stage, Staged};
 use crate::bundle::Bundle;
+use crate::vcf::AltAllele;
 
 /// One pass's consequence caller: the current contig's transcripts and their coding sequences, and
 /// buffers kept between records.
@@ -39,7 +40,7 @@ pub struct CsqCaller {
 }
 
 impl CsqCaller {
-    /// Appends the BCSQ entries of `alt` (REF `reference` at `pos`) to `out`, without duplicates.
+    /// Appends the BCSQ entries of `allele` (REF `reference` at `pos`) to `out`, without duplicates.
     /// `end` is the record's INFO `END`, which places a symbolic deletion (`<DEL>`).
     ///
     /// The checks run in bcftools csq's order: the coding sequence, UTRs, splice sites, and only when
@@ -51,7 +52,7 @@ impl CsqCaller {
         contig: u32,
         pos: u32,
         reference: &[u8],
-        alt: &[u8],
+        allele: AltAllele<'_>,
         end: Option<u32>,
         out: &mut Consequences<'_>,
     ) -> io::Result<()> {
@@ -59,24 +60,28 @@ impl CsqCaller {
             self.load(bundle, contig)?;
         }
         self.stage.clear();
-        if alt.starts_with(b"<INS") {
-            self.symbolic_insertion(pos, reference, alt);
-        } else if alt.starts_with(b"<DEL") {
-            if let Some(end) = end.filter(|end| *end > pos) {
-                self.symbolic_deletion(pos + 1, end);
+        match allele {
+            AltAllele::Other(alt) if alt.starts_with(b"<INS") => self.symbolic_insertion(pos, reference, alt),
+            AltAllele::Other(alt) if alt.starts_with(b"<DEL") => {
+                if let Some(end) = end.filter(|end| *end > pos) {
+                    self.symbolic_deletion(pos + 1, end);
+                }
             }
-        } else if !alt.starts_with(b"<")
-            && !alt.contains(&b'*')
-            && let Some(change) = trim(pos, reference, alt)
-        {
-            let snv = reference.len() == 1 && alt.len() == 1;
-            if snv && self.quiet.covers(pos) {
-                self.stage.entries.extend_from_slice(&self.quiet.entries);
-            } else {
-                let vcf = Vcf { pos, reference, alt, bundle, contig };
-                let found = self.stage_change(bundle, contig, &change, &vcf)?;
-                if snv && !found {
-                    self.quiet.keep(&self.transcripts, &self.max_end, pos, &self.stage.entries);
+            // Other symbols and `*` (an upstream deletion) have none.
+            AltAllele::Other(alt) if alt.starts_with(b"<") || alt.contains(&b'*') => {}
+            AltAllele::Sequence(alt) | AltAllele::Other(alt) => {
+                if let Some(change) = trim(pos, reference, alt) {
+                    let snv = reference.len() == 1 && alt.len() == 1;
+                    if snv && self.quiet.covers(pos) {
+                        // A stretch known to give every SNV the same entries.
+                        self.stage.entries.extend_from_slice(&self.quiet.entries);
+                    } else {
+                        let vcf = Vcf { pos, reference, alt, bundle, contig };
+                        let found = self.stage_change(bundle, contig, &change, &vcf)?;
+                        if snv && !found {
+                            self.quiet.keep(&self.transcripts, &self.max_end, pos, &self.stage.entries);
+                        }
+                    }
                 }
             }
         }
