@@ -238,6 +238,12 @@ pub fn coding(
         }
     }
     if !insertion && (coding_offset(t, from).is_none() || coding_offset(t, to).is_none()) {
+        // A substitution from inside a piece past its end, like a deletion there (above): bcftools
+        // cannot apply it to the coding sequence and reports the edges alone.
+        if change.reference.len() == change.alt.len() && coding_offset(t, from).is_some() {
+            let found = splice | edges;
+            return Coding::Boundary(if found == 0 { flags::CODING_SEQUENCE } else { found });
+        }
         return Coding::Boundary(splice | edges | flags::CODING_SEQUENCE);
     }
     if edges | splice == flags::START_LOST {

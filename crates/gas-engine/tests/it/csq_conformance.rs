@@ -209,9 +209,10 @@ fn the_count_log_counts_records_per_consequence() {
 /// shifts the frame, the last base alone with the intron after it leaves the edges alone, and one
 /// that stays in the intron changes no coding base; `CC>C` on a piece's last base deletes that base. A splice site that reads the same afterwards
 /// adds `synonymous` (bcftools compares the last two bases of the window after a piece, and checks a
-/// deletion that ends right before a piece too).
+/// deletion that ends right before a piece too). A substitution from inside a piece past its end
+/// gets the splice site alone, as a deletion there does.
 #[test]
-fn indels_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
+fn changes_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
     // POS REF ALT, then the entries: types, and strand and changes where bcftools prints them.
     const SAMD11: &str = "\
         6157 CAG C      synonymous&splice_acceptor
@@ -221,6 +222,8 @@ fn indels_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
         6209 AGGTA A    frameshift&splice_donor
         6210 G GGGC     splice_donor
         6210 GGT G      splice_donor
+        6209 AGG TTT    splice_donor
+        6210 GGT CCA    splice_donor
         10888 TGCAGC T  splice_acceptor&coding_sequence
         10889 GCAGC G   synonymous&splice_acceptor&coding_sequence
         10890 CAGC C    splice_acceptor
