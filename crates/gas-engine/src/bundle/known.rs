@@ -139,9 +139,9 @@ impl KnownIndex {
     }
 }
 
+/// A decoded record's byte strings, as ranges in the block's buffer.
 #[derive(Clone, Copy)]
 struct Record {
-    pos: u32,
     reference: (u32, u32),
     alt: (u32, u32),
     ids: (u32, u32),
@@ -165,12 +165,22 @@ impl KnownMatch<'_> {
 /// Reads known variants for a pass; keeps the current block decoded.
 #[derive(Default)]
 pub struct KnownCursor {
-    loaded: Option<(u32, usize)>,
+    /// The decoded block: its contig, and its first and last positions.
+    loaded: Option<Loaded>,
     /// Where the last lookup in the loaded block landed.
     next: usize,
     buf: Vec<u8>,
+    /// The records' positions (sorted), apart from the rest: searched on every lookup.
+    positions: Vec<u32>,
     records: Vec<Record>,
     infos: Vec<(u32, u32)>,
+}
+
+#[derive(Clone, Copy)]
+struct Loaded {
+    contig: u32,
+    first: u32,
+    last: u32,
 }
 
 impl KnownCursor {
@@ -184,55 +194,70 @@ impl KnownCursor {
         alt: &[u8],
         mut found: impl FnMut(KnownMatch<'_>),
     ) -> io::Result<()> {
-        let (index, container) = (&bundle.known, &bundle.container);
-        let blocks = &index.blocks[contig as usize];
-        let block = match self.loaded {
-            Some((c, b)) if c == contig && blocks[b].first <= pos && pos <= blocks[b].last => b,
-            _ => {
-                let b = blocks.partition_point(|m| m.last < pos);
-                if b == blocks.len() || blocks[b].first > pos {
-                    return Ok(());
-                }
-                self.load(index, container, contig, b)?;
-                b
+        let in_loaded = self.loaded.is_some_and(|l| l.contig == contig && l.first <= pos && pos <= l.last);
+        if !in_loaded && !self.load_block_of(bundle, contig, pos)? {
+            return Ok(());
+        }
+        let positions = &self.positions[..];
+        // A sorted input asks for positions in order: step on from the last answer (each record is
+        // stepped over once per pass); an earlier position is searched for.
+        let mut i = self.next.min(positions.len());
+        if i > 0 && positions[i - 1] >= pos {
+            i = positions.partition_point(|&p| p < pos);
+        } else {
+            while i < positions.len() && positions[i] < pos {
+                i += 1;
             }
-        };
-        debug_assert_eq!(self.loaded, Some((contig, block)));
-        let first = crate::search::partition_from(&self.records, &mut self.next, |r| r.pos < pos);
-        let (n, buf) = (index.info_fields, &self.buf[..]);
+        }
+        self.next = i;
+        let (n, buf) = (bundle.known.info_fields, &self.buf[..]);
         let slice = |(at, len): (u32, u32)| &buf[at as usize..(at + len) as usize];
-        let at_pos = self.records[first..].iter().take_while(|r| r.pos == pos);
-        for (k, r) in (first..).zip(at_pos) {
-            if slice(r.reference).eq_ignore_ascii_case(reference) && slice(r.alt).eq_ignore_ascii_case(alt) {
-                found(KnownMatch { ids: slice(r.ids), infos: &self.infos[k * n..(k + 1) * n], buf });
+        while i < positions.len() && positions[i] == pos {
+            let r = &self.records[i];
+            if same_allele(slice(r.reference), reference) && same_allele(slice(r.alt), alt) {
+                found(KnownMatch { ids: slice(r.ids), infos: &self.infos[i * n..(i + 1) * n], buf });
             }
+            i += 1;
         }
         Ok(())
     }
 
-    fn load(
-        &mut self,
-        index: &KnownIndex,
-        container: &Container,
-        contig: u32,
-        block: usize,
-    ) -> io::Result<()> {
-        let meta = index.blocks[contig as usize][block];
+    /// Loads the block of `contig` whose span holds `pos`; `false` when there is none.
+    fn load_block_of(&mut self, bundle: &super::Bundle, contig: u32, pos: u32) -> io::Result<bool> {
+        let index = &bundle.known;
+        let blocks = &index.blocks[contig as usize];
+        let b = blocks.partition_point(|m| m.last < pos);
+        if b == blocks.len() || blocks[b].first > pos {
+            return Ok(false);
+        }
+        let meta = blocks[b];
         self.loaded = None;
         self.next = 0;
+        self.positions.clear();
         self.records.clear();
         self.infos.clear();
-        container.read_part(&index.sections[contig as usize], meta.at, meta.len as usize, &mut self.buf)?;
-        decode_block(&self.buf, index.info_fields, &mut self.records, &mut self.infos)
+        bundle.container.read_part(
+            &index.sections[contig as usize],
+            meta.at,
+            meta.len as usize,
+            &mut self.buf,
+        )?;
+        decode_block(&self.buf, index.info_fields, &mut self.positions, &mut self.records, &mut self.infos)
             .map_err(io::Error::other)?;
-        self.loaded = Some((contig, block));
-        Ok(())
+        self.loaded = Some(Loaded { contig, first: meta.first, last: meta.last });
+        Ok(true)
     }
+}
+
+/// Whether `known` (stored upper-cased) is the allele `query`, whatever the case of its bases.
+fn same_allele(known: &[u8], query: &[u8]) -> bool {
+    known.len() == query.len() && known.iter().zip(query).all(|(k, q)| *k == q.to_ascii_uppercase())
 }
 
 fn decode_block(
     buf: &[u8],
     info_fields: usize,
+    positions: &mut Vec<u32>,
     records: &mut Vec<Record>,
     infos: &mut Vec<(u32, u32)>,
 ) -> Result<(), Corrupt> {
@@ -240,7 +265,9 @@ fn decode_block(
     let mut pos = 0u32;
     let count = r.varint()?;
     // At most one record per byte: a damaged count cannot ask for more room than the block holds.
-    records.reserve((count as usize).min(buf.len()));
+    let room = (count as usize).min(buf.len());
+    positions.reserve(room);
+    records.reserve(room);
     for _ in 0..count {
         pos = pos.checked_add(r.u32()?).ok_or(Corrupt("position overflow"))?;
         let reference = r.bytes_range()?;
@@ -249,7 +276,8 @@ fn decode_block(
         for _ in 0..info_fields {
             infos.push(r.bytes_range()?);
         }
-        records.push(Record { pos, reference, alt, ids });
+        positions.push(pos);
+        records.push(Record { reference, alt, ids });
     }
     Ok(())
 }

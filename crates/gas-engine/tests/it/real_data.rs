@@ -47,6 +47,40 @@ fn chr22_recovers_the_known_rsids() {
     }
 }
 
+/// Unsorted input finds the same known variants: chr22's records, blanked, reversed and then
+/// interleaved, get the IDs they get in order (76 of them).
+#[test]
+fn records_in_any_order_get_the_ids_they_get_in_order() {
+    let original = String::from_utf8(read_testdata("grch37/chr22.vcf.gz")).unwrap();
+    let (header, body): (Vec<&str>, Vec<&str>) = original.lines().partition(|l| l.starts_with('#'));
+    let blank = |l: &&str| {
+        let mut c: Vec<&str> = l.split('\t').take(8).collect();
+        c[2] = ".";
+        c.join("\t")
+    };
+    let vcf = |lines: Vec<String>| format!("{}\n{}\n", header.join("\n"), lines.join("\n"));
+    let sorted: Vec<String> = body.iter().map(blank).collect();
+    // Backwards, then every 7th record of that from each of 7 starts: far jumps both ways.
+    let mut reversed = sorted.clone();
+    reversed.reverse();
+    let shuffled: Vec<String> = (0..7).flat_map(|s| reversed.iter().skip(s).step_by(7).cloned()).collect();
+
+    let ids = |text: &str| -> std::collections::BTreeMap<(String, String, String), String> {
+        records(text)
+            .iter()
+            .map(|r| ((r[1].to_owned(), r[3].to_owned(), r[4].to_owned()), r[2].to_owned()))
+            .collect()
+    };
+    let (in_order, _) = run(demo_bundle(), vcf(sorted).as_bytes()).unwrap();
+    let expected = ids(&in_order);
+    assert_eq!(expected.values().filter(|id| *id != ".").count(), 76);
+    for lines in [reversed, shuffled] {
+        let (out, summary) = run(demo_bundle(), vcf(lines).as_bytes()).unwrap();
+        assert_eq!(summary.known, 76);
+        assert_eq!(ids(&out), expected);
+    }
+}
+
 #[test]
 fn chr22_positions_get_their_genes_and_region_classes() {
     let input = read_testdata("grch37/chr22.vcf.gz");
