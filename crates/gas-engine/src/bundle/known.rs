@@ -165,8 +165,10 @@ impl KnownMatch<'_> {
 /// Reads known variants for a pass; keeps the current block decoded.
 #[derive(Default)]
 pub struct KnownCursor {
-    /// The decoded block: its contig, and its first and last positions.
-    loaded: Option<Loaded>,
+    /// The decoded block's span.
+    loaded: Option<Span>,
+    /// The last span found to hold no known variant (between blocks).
+    gap: Option<Span>,
     /// Where the last lookup in the loaded block landed.
     next: usize,
     buf: Vec<u8>,
@@ -176,8 +178,9 @@ pub struct KnownCursor {
     infos: Vec<(u32, u32)>,
 }
 
+/// Positions `first..=last` of a contig.
 #[derive(Clone, Copy)]
-struct Loaded {
+struct Span {
     contig: u32,
     first: u32,
     last: u32,
@@ -194,8 +197,9 @@ impl KnownCursor {
         alt: &[u8],
         mut found: impl FnMut(KnownMatch<'_>),
     ) -> io::Result<()> {
-        let in_loaded = self.loaded.is_some_and(|l| l.contig == contig && l.first <= pos && pos <= l.last);
-        if !in_loaded && !self.load_block_of(bundle, contig, pos)? {
+        let within =
+            |span: Option<Span>| span.is_some_and(|s| s.contig == contig && s.first <= pos && pos <= s.last);
+        if !within(self.loaded) && (within(self.gap) || !self.load_block_of(bundle, contig, pos)?) {
             return Ok(());
         }
         let positions = &self.positions[..];
@@ -228,6 +232,10 @@ impl KnownCursor {
         let blocks = &index.blocks[contig as usize];
         let b = blocks.partition_point(|m| m.last < pos);
         if b == blocks.len() || blocks[b].first > pos {
+            // Between blocks (or on a contig without any): so are the records up to the next block.
+            let first = if b == 0 { 0 } else { blocks[b - 1].last + 1 };
+            let last = blocks.get(b).map_or(u32::MAX, |next| next.first - 1);
+            self.gap = Some(Span { contig, first, last });
             return Ok(false);
         }
         let meta = blocks[b];
@@ -244,7 +252,7 @@ impl KnownCursor {
         )?;
         decode_block(&self.buf, index.info_fields, &mut self.positions, &mut self.records, &mut self.infos)
             .map_err(io::Error::other)?;
-        self.loaded = Some(Loaded { contig, first: meta.first, last: meta.last });
+        self.loaded = Some(Span { contig, first: meta.first, last: meta.last });
         Ok(true)
     }
 }
