@@ -84,19 +84,29 @@ pub struct Vcf<'a> {
 }
 
 impl Vcf<'_> {
-    /// `len` bases from `start` (1-based) of the sequence with REF replaced by ALT, counted in
-    /// reference coordinates up to POS and then along the changed sequence.
+    /// `len` bases from `start` (1-based) of the sequence with REF replaced by ALT, as bcftools builds
+    /// the window it compares a splice site by (`splice_build_hap`): reference bases up to POS, ALT
+    /// from `start` on, then the bases after REF. Those it reads from an offset counted as how far
+    /// `start` lies into ALT, less the ALT bases taken, less one; this is the change's true sequence
+    /// only for a one-base ALT or a window that starts well before its end, and it is kept because
+    /// the calls depend on it (`C>CG` on a piece's last base reads that C again after the G).
     pub fn changed_bases(&self, start: u32, len: usize) -> Option<Vec<u8>> {
-        let end = self.pos + self.reference.len() as u32; // the first base after REF
+        let end = i64::from(self.pos) + self.reference.len() as i64; // the first base after REF
         let mut out = Vec::with_capacity(len);
+        let mut into_alt = 0i64;
         if start < self.pos {
             out.extend(self.bases(start, (self.pos - start) as usize)?);
+        } else {
+            into_alt = i64::from(start - self.pos);
         }
-        let into_alt = start.saturating_sub(self.pos) as usize;
-        out.extend(self.alt.iter().skip(into_alt));
+        if into_alt < self.alt.len() as i64 && out.len() < len {
+            let taken = (self.alt.len() - into_alt as usize).min(len - out.len());
+            out.extend_from_slice(&self.alt[into_alt as usize..into_alt as usize + taken]);
+            into_alt -= taken as i64;
+        }
+        let past_ref = if into_alt < 0 { 0 } else { into_alt - 1 };
         if out.len() < len {
-            let past_alt = into_alt.saturating_sub(self.alt.len()) as u32;
-            out.extend(self.bases(end + past_alt, len - out.len())?);
+            out.extend(self.bases(u32::try_from(end + past_ref).ok()?, len - out.len())?);
         }
         out.truncate(len);
         Some(out)

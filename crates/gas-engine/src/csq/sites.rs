@@ -167,6 +167,9 @@ pub fn splice_flags(t: &TranscriptModel, change: &Change<'_>, deletion: Option<&
 /// the change (a base deleted from a run that continues into the intron), the splice entry also says
 /// `synonymous`. Returns [`flags::SYNONYMOUS`] or 0.
 pub fn unchanged_splice_sequence(t: &TranscriptModel, vcf: &super::coding::Vcf<'_>) -> Flags {
+    if vcf.reference.len() < vcf.alt.len() {
+        return unchanged_after_insertion(t, vcf);
+    }
     let Some(DeletionTrim { before, last, .. }) = deletion_trim(vcf.pos, vcf.reference, vcf.alt) else {
         return 0;
     };
@@ -208,6 +211,37 @@ pub fn unchanged_splice_sequence(t: &TranscriptModel, vcf: &super::coding::Vcf<'
         }
     }
     0
+}
+
+/// The same check for an insertion (ALT longer than REF) written on a coding piece's last base (not
+/// the last piece's): the intron after it, compared over its first 8 bases for the region and its
+/// first 2 for the site, as bcftools compares them.
+fn unchanged_after_insertion(t: &TranscriptModel, vcf: &super::coding::Vcf<'_>) -> Flags {
+    let (reference, alt) = (vcf.reference, vcf.alt);
+    // bcftools' trim: the shared suffix first (while both keep a base), then the prefix.
+    let tend = reference.iter().rev().zip(alt.iter().rev()).take_while(|(a, b)| a == b).count();
+    let tend = tend.min(reference.len());
+    let tbeg = reference[..reference.len() - tend].iter().zip(alt).take_while(|(a, b)| a == b).count();
+    // The bases before and after the inserted ones (bcftools' ref_beg and ref_end, 1-based).
+    let (ref_beg, ref_end) = if tbeg > 0 || reference[0] != alt[0] {
+        (vcf.pos + tbeg as u32 - 1, vcf.pos + (reference.len() - tend) as u32)
+    } else {
+        (vcf.pos, vcf.pos + (reference.len() - tend.saturating_sub(1)) as u32)
+    };
+    let past_ref = vcf.pos + reference.len() as u32;
+    let Some(k) = t.cds.iter().position(|&(s, e)| s <= past_ref && e >= vcf.pos) else { return 0 };
+    let ex_end = t.cds[k].1;
+    if k + 1 == t.cds.len() || ref_beg < ex_end {
+        return 0;
+    }
+    let in_region = ref_beg < ex_end + SPLICE_REGION_INTRON && ref_end > ex_end + SPLICE_SITE;
+    let at_site = ref_beg < ex_end + SPLICE_SITE;
+    let (site, region) = (SPLICE_SITE as usize, SPLICE_REGION_INTRON as usize);
+    let unchanged = (in_region || at_site)
+        && vcf.bases(ex_end + 1, region).zip(vcf.changed_bases(ex_end + 1, region)).is_some_and(
+            |(ref8, alt8)| (in_region && ref8 == alt8) || (at_site && ref8[..site] == alt8[..site]),
+        );
+    if unchanged { flags::SYNONYMOUS } else { 0 }
 }
 
 #[cfg(test)]

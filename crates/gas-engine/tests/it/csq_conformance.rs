@@ -209,8 +209,10 @@ fn the_count_log_counts_records_per_consequence() {
 /// shifts the frame, the last base alone with the intron after it leaves the edges alone, and one
 /// that stays in the intron changes no coding base; `CC>C` on a piece's last base deletes that base. A splice site that reads the same afterwards
 /// adds `synonymous` (bcftools compares the last two bases of the window after a piece, and checks a
-/// deletion that ends right before a piece too). A substitution from inside a piece past its end
-/// gets the splice site alone, as a deletion there does.
+/// deletion that ends right before a piece too, and an insertion after a piece's last base, reading
+/// the bases after REF from one base early when the window starts past ALT's first base: `T>TC`
+/// before `CT` reads `CT` again). A substitution from inside a piece past its end gets the splice
+/// site alone, as a deletion there does.
 #[test]
 fn changes_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
     // POS REF ALT, then the entries: types, and strand and changes where bcftools prints them.
@@ -224,6 +226,8 @@ fn changes_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
         6210 GGT G      splice_donor
         6209 AGG TTT    splice_donor
         6210 GGT CCA    splice_donor
+        6210 G GG       splice_donor
+        6210 G GGT      synonymous&splice_donor
         10888 TGCAGC T  splice_acceptor&coding_sequence
         10889 GCAGC G   synonymous&splice_acceptor&coding_sequence
         10890 CAGC C    splice_acceptor
@@ -233,6 +237,8 @@ fn changes_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
         781 TTTC T      synonymous&frameshift&splice_acceptor
         782 TTC T       splice_acceptor
         783 T TGGC      splice_acceptor
+        783 T TC        synonymous&splice_acceptor
+        5338 T TCT      synonymous&splice_acceptor
         783 TCT T       splice_acceptor
         5250 TTACC T    splice_donor&coding_sequence
         5251 TACC T     splice_donor&coding_sequence
