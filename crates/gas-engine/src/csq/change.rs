@@ -115,13 +115,15 @@ pub fn realigned_into_piece<'a>(
     })
 }
 
-/// The bases bcftools judges an insertion's splice effect by: its anchor and the base after it; for a
-/// symbolic insertion (`<INS…>` at POS), the bases before and after POS.
+/// The bases bcftools judges an insertion's splice effect by: its anchor and the base after it (after
+/// the replaced bases of a complex one, `AC>ATT`: A and the base after C); for a symbolic insertion
+/// (`<INS…>` at POS), the bases before and after POS.
 pub fn insertion_span(change: &Change<'_>) -> Option<(u32, u32)> {
     if change.symbolic {
         return Some((change.pos.saturating_sub(1), change.pos + 1));
     }
-    change.reference.is_empty().then(|| (change.pos - 1, change.pos))
+    (change.reference.len() < change.alt.len())
+        .then(|| (change.pos - 1, change.pos + change.reference.len() as u32))
 }
 
 #[cfg(test)]

@@ -212,13 +212,15 @@ fn the_count_log_counts_records_per_consequence() {
 /// deletion that ends right before a piece too, and an insertion after a piece's last base, reading
 /// the bases after REF from one base early when the window starts past ALT's first base: `T>TC`
 /// before `CT` reads `CT` again). A substitution from inside a piece past its end gets the splice
-/// site alone, as a deletion there does.
+/// site alone, as a deletion there does. A complex insertion is placed by its anchor and the base
+/// after the bases it replaces (`TC>TGGAA` two bases into a piece is in its splice region).
 #[test]
 fn changes_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
     // POS REF ALT, then the entries: types, and strand and changes where bcftools prints them.
     const SAMD11: &str = "\
         6157 CAG C      synonymous&splice_acceptor
         6159 G GGGC     splice_region, inframe_insertion|+|8R>8RA|6159G>GGGC
+        6162 TC TGGAA   splice_region, inframe_insertion|+|9V>9VE|6162TC>TGGAA
         6208 CAGG C     frameshift&splice_donor
         6209 AGG A      splice_donor
         6209 AGGTA A    frameshift&splice_donor
