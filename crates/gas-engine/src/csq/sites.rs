@@ -168,7 +168,7 @@ pub fn splice_flags(t: &TranscriptModel, change: &Change<'_>, deletion: Option<&
 /// `synonymous`. Returns [`flags::SYNONYMOUS`] or 0.
 pub fn unchanged_splice_sequence(t: &TranscriptModel, vcf: &super::coding::Vcf<'_>) -> Flags {
     if vcf.reference.len() < vcf.alt.len() {
-        return unchanged_after_insertion(t, vcf);
+        return unchanged_beside_insertion(t, vcf);
     }
     let Some(DeletionTrim { before, last, .. }) = deletion_trim(vcf.pos, vcf.reference, vcf.alt) else {
         return 0;
@@ -213,10 +213,10 @@ pub fn unchanged_splice_sequence(t: &TranscriptModel, vcf: &super::coding::Vcf<'
     0
 }
 
-/// The same check for an insertion (ALT longer than REF) written on a coding piece's last base (not
-/// the last piece's): the intron after it, compared over its first 8 bases for the region and its
-/// first 2 for the site, as bcftools compares them.
-fn unchanged_after_insertion(t: &TranscriptModel, vcf: &super::coding::Vcf<'_>) -> Flags {
+/// The same check for an insertion (ALT longer than REF) written on a coding piece's edge: the intron
+/// after the piece compared over its first 8 bases (the region) or 2 (the site), the intron before
+/// it over its last 8 or 2, as bcftools compares them (not beside the first or last piece).
+fn unchanged_beside_insertion(t: &TranscriptModel, vcf: &super::coding::Vcf<'_>) -> Flags {
     let (reference, alt) = (vcf.reference, vcf.alt);
     // bcftools' trim: the shared suffix first (while both keep a base), then the prefix.
     let tend = reference.iter().rev().zip(alt.iter().rev()).take_while(|(a, b)| a == b).count();
@@ -230,17 +230,21 @@ fn unchanged_after_insertion(t: &TranscriptModel, vcf: &super::coding::Vcf<'_>) 
     };
     let past_ref = vcf.pos + reference.len() as u32;
     let Some(k) = t.cds.iter().position(|&(s, e)| s <= past_ref && e >= vcf.pos) else { return 0 };
-    let ex_end = t.cds[k].1;
-    if k + 1 == t.cds.len() || ref_beg < ex_end {
-        return 0;
-    }
-    let in_region = ref_beg < ex_end + SPLICE_REGION_INTRON && ref_end > ex_end + SPLICE_SITE;
-    let at_site = ref_beg < ex_end + SPLICE_SITE;
+    let (ex_beg, ex_end) = t.cds[k];
     let (site, region) = (SPLICE_SITE as usize, SPLICE_REGION_INTRON as usize);
+    let (start, in_region, at_site, site_bases) = if k + 1 < t.cds.len() && ref_beg >= ex_end {
+        let in_region = ref_beg < ex_end + SPLICE_REGION_INTRON && ref_end > ex_end + SPLICE_SITE;
+        (ex_end + 1, in_region, ref_beg < ex_end + SPLICE_SITE, 0..site)
+    } else if k > 0 && ref_end < ex_beg && ex_beg > SPLICE_REGION_INTRON {
+        let in_region = ref_end + SPLICE_REGION_INTRON > ex_beg && ref_beg + SPLICE_SITE < ex_beg;
+        (ex_beg - SPLICE_REGION_INTRON, in_region, ref_end + SPLICE_SITE > ex_beg, region - site..region)
+    } else {
+        return 0;
+    };
     let unchanged = (in_region || at_site)
-        && vcf.bases(ex_end + 1, region).zip(vcf.changed_bases(ex_end + 1, region)).is_some_and(
-            |(ref8, alt8)| (in_region && ref8 == alt8) || (at_site && ref8[..site] == alt8[..site]),
-        );
+        && vcf.bases(start, region).zip(vcf.changed_bases(start, region)).is_some_and(|(ref8, alt8)| {
+            (in_region && ref8 == alt8) || (at_site && ref8[site_bases.clone()] == alt8[site_bases])
+        });
     if unchanged { flags::SYNONYMOUS } else { 0 }
 }
 

@@ -201,24 +201,29 @@ fn the_count_log_counts_records_per_consequence() {
     assert!(log.contains("Consequences (records with each, BCSQ):\n    3_prime_utr: 17\n"), "{log}");
 }
 
-/// Indels at the edges of coding pieces of two of bcftools' transcripts (SAMD11 forward, IL5RA
+/// Changes at the edges of coding pieces of two of bcftools' transcripts (SAMD11 forward, IL5RA
 /// reverse), where no case of bcftools' own sits; expected as Debian's bcftools 1.16 `csq -l` calls
-/// them. Right before a piece's first base (genome order) an insertion lengthens that piece (told
-/// from its codon); right after a piece's last base it is in the intron. A deletion is placed the
-/// bcftools way (the whole shared suffix trimmed first): through a piece's last base from inside it
-/// shifts the frame, the last base alone with the intron after it leaves the edges alone, and one
-/// that stays in the intron changes no coding base; `CC>C` on a piece's last base deletes that base. A splice site that reads the same afterwards
-/// adds `synonymous` (bcftools compares the last two bases of the window after a piece, and checks a
-/// deletion that ends right before a piece too, and an insertion after a piece's last base, reading
-/// the bases after REF from one base early when the window starts past ALT's first base: `T>TC`
-/// before `CT` reads `CT` again). A substitution from inside a piece past its end gets the splice
-/// site alone, as a deletion there does. A complex insertion is placed by its anchor and the base
-/// after the bases it replaces (`TC>TGGAA` two bases into a piece is in its splice region).
+/// them.
+/// - Right before a piece's first base (genome order) an insertion lengthens that piece (told from
+///   its codon); right after a piece's last base it is in the intron. A complex insertion is placed
+///   by its anchor and the base after the bases it replaces (`TC>TGGAA` two bases into a piece is in
+///   its splice region).
+/// - A deletion is placed the bcftools way (the whole shared suffix trimmed first): through a piece's
+///   last base from inside it shifts the frame, the last base alone with the intron after it leaves
+///   the edges alone, and one that stays in the intron changes no coding base; `CC>C` on a piece's
+///   last base deletes that base.
+/// - A substitution from inside a piece past its end gets the splice site alone, as a deletion there.
+/// - A splice site that reads the same afterwards adds `synonymous`: bcftools compares the last two
+///   bases of the window after a piece, checks a deletion that ends right before a piece too, and an
+///   insertion beside a piece, reading the bases after REF from one base early once the window
+///   starts past ALT's first base (`T>TC` before `CT` reads `CT` again).
 #[test]
 fn changes_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
     // POS REF ALT, then the entries: types, and strand and changes where bcftools prints them.
     const SAMD11: &str = "\
         6157 CAG C      synonymous&splice_acceptor
+        6158 A AG       splice_acceptor
+        6158 AG AGG     synonymous&splice_acceptor
         6159 G GGGC     splice_region, inframe_insertion|+|8R>8RA|6159G>GGGC
         6162 TC TGGAA   splice_region, inframe_insertion|+|9V>9VE|6162TC>TGGAA
         6208 CAGG C     frameshift&splice_donor
