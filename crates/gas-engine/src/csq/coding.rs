@@ -295,8 +295,17 @@ pub fn coding(
             (false, true) => start.checked_sub(1),
         }),
     };
+    // An insertion whose ALT ends with all of REF (`C>CC`, `A>AGAA`) bcftools takes to replace REF's
+    // first base and the base after it, so it tells the change from both bases' codons
+    // (`213KT>213KET`; on the reverse strand the codon before: `81RA>81RVA`).
+    let ends_with_ref = vcf.reference.len() < vcf.alt.len()
+        && vcf.alt.ends_with(vcf.reference)
+        && vcf.alt.first() == vcf.reference.first();
+    let next_base = if insertion && ends_with_ref { coding_offset(t, vcf.pos + 1) } else { None };
     let (lo, hi) = match (insertion, anchor) {
-        (true, Some(anchor)) => (anchor, anchor),
+        (true, Some(anchor)) => {
+            next_base.map_or((anchor, anchor), |next| (anchor.min(next), anchor.max(next)))
+        }
         (true, None) => (start, start),
         (false, Some(anchor)) => (start.min(anchor), end.max(anchor)),
         (false, None) => (start, end),

@@ -205,7 +205,9 @@ fn the_count_log_counts_records_per_consequence() {
 /// reverse), where no case of bcftools' own sits; expected as Debian's bcftools 1.16 `csq -l` calls
 /// them.
 /// - Right before a piece's first base (genome order) an insertion lengthens that piece (told from
-///   its codon); right after a piece's last base it is in the intron. A complex insertion is placed
+///   its codon); right after a piece's last base it is in the intron. One whose ALT ends with all
+///   of REF (`C>CGAC`, `A>AA`) is told from the codons of REF's base and the next (`12HW>12HDW`;
+///   on the reverse strand the codon before). A complex insertion is placed
 ///   by its anchor and the base after the bases it replaces (`TC>TGGAA` two bases into a piece is in
 ///   its splice region).
 /// - A deletion is placed the bcftools way (the whole shared suffix trimmed first): through a piece's
@@ -226,6 +228,7 @@ fn changes_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
         6158 AG AGG     synonymous&splice_acceptor
         6159 G GGGC     splice_region, inframe_insertion|+|8R>8RA|6159G>GGGC
         6162 TC TGGAA   splice_region, inframe_insertion|+|9V>9VE|6162TC>TGGAA
+        6172 C CGAC     inframe_insertion|+|12HW>12HDW|6172C>CGAC
         6208 CAGG C     frameshift&splice_donor
         6209 AGG A      splice_donor
         6209 AGGTA A    frameshift&splice_donor
@@ -243,6 +246,7 @@ fn changes_at_coding_piece_edges_are_called_as_bcftools_calls_them() {
     const IL5RA: &str = "\
         781 TTTC T      synonymous&frameshift&splice_acceptor
         782 TTC T       splice_acceptor
+        774 A AA        frameshift|-|395GSSETEIEVICYIEKPGVETLEDSVF*>395GFQ*|774A>AA
         783 T TGGC      splice_acceptor
         783 T TC        synonymous&splice_acceptor
         5338 T TCT      synonymous&splice_acceptor
