@@ -72,17 +72,24 @@ impl DeletionTrim {
     }
 }
 
-/// `None` unless REF is longer than ALT.
-pub fn deletion_trim(pos: u32, reference: &[u8], alt: &[u8]) -> Option<DeletionTrim> {
-    if reference.len() <= alt.len() {
-        return None;
-    }
+/// bcftools' trim of a pair of alleles for the splice checks: the bases they share at the end (while
+/// both keep one), then at the start of what is left. Returns the counts (start, end).
+pub fn suffix_first_trim(reference: &[u8], alt: &[u8]) -> (usize, usize) {
     let tend = reference.iter().rev().zip(alt.iter().rev()).take_while(|(a, b)| a == b).count();
     let tbeg = reference[..reference.len() - tend]
         .iter()
         .zip(&alt[..alt.len() - tend])
         .take_while(|(a, b)| a == b)
         .count();
+    (tbeg, tend)
+}
+
+/// `None` unless REF is longer than ALT.
+pub fn deletion_trim(pos: u32, reference: &[u8], alt: &[u8]) -> Option<DeletionTrim> {
+    if reference.len() <= alt.len() {
+        return None;
+    }
+    let (tbeg, tend) = suffix_first_trim(reference, alt);
     let (before, last) = (pos + tbeg as u32 - 1, pos + (reference.len() - tend) as u32 - 1);
     Some(DeletionTrim { tbeg, tend, before, last })
 }

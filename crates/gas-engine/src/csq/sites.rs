@@ -1,6 +1,6 @@
 //! Where a change falls in a transcript's structure: coding pieces, UTRs, splice sites.
 
-use super::change::{Change, DeletionTrim, deletion_trim, insertion_span};
+use super::change::{Change, DeletionTrim, deletion_trim, insertion_span, suffix_first_trim};
 use super::flags::{self, Flags};
 use super::model::TranscriptModel;
 
@@ -218,10 +218,7 @@ pub fn unchanged_splice_sequence(t: &TranscriptModel, vcf: &super::coding::Vcf<'
 /// it over its last 8 or 2, as bcftools compares them (not beside the first or last piece).
 fn unchanged_beside_insertion(t: &TranscriptModel, vcf: &super::coding::Vcf<'_>) -> Flags {
     let (reference, alt) = (vcf.reference, vcf.alt);
-    // bcftools' trim: the shared suffix first (while both keep a base), then the prefix.
-    let tend = reference.iter().rev().zip(alt.iter().rev()).take_while(|(a, b)| a == b).count();
-    let tend = tend.min(reference.len());
-    let tbeg = reference[..reference.len() - tend].iter().zip(alt).take_while(|(a, b)| a == b).count();
+    let (tbeg, tend) = suffix_first_trim(reference, alt);
     // The bases before and after the inserted ones (bcftools' ref_beg and ref_end, 1-based).
     let (ref_beg, ref_end) = if tbeg > 0 || reference[0] != alt[0] {
         (vcf.pos + tbeg as u32 - 1, vcf.pos + (reference.len() - tend) as u32)
