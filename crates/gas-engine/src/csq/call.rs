@@ -73,13 +73,19 @@ impl CsqCaller {
                 if let Some(change) = trim(pos, reference, alt) {
                     let snv = reference.len() == 1 && alt.len() == 1;
                     if snv && self.quiet.covers(pos) {
-                        // A stretch known to give every SNV the same entries.
+                        // A stretch known to give every SNV the same entries: as printed, unless
+                        // another allele's are there to merge with.
+                        if out.is_empty() {
+                            out.add_printed(&self.quiet.printed, self.quiet.types);
+                            return Ok(());
+                        }
                         self.stage.entries.extend_from_slice(&self.quiet.entries);
                     } else {
                         let vcf = Vcf { pos, reference, alt, bundle, contig };
                         let found = self.stage_change(bundle, contig, &change, &vcf)?;
                         if snv && !found {
-                            self.quiet.keep(&self.transcripts, &self.max_end, pos, &self.stage.entries);
+                            let (transcripts, max_end) = (&self.transcripts, &self.max_end);
+                            self.quiet.keep(transcripts, max_end, pos, &self.stage, &mut self.formatted);
                         }
                     }
                 }

@@ -60,6 +60,13 @@ impl<'o> Consequences<'o> {
         }
     }
 
+    /// Adds the entries of the first allele as already printed (with the types they print).
+    pub(super) fn add_printed(&mut self, printed: &[u8], types: Flags) {
+        debug_assert!(self.is_empty(), "printed entries are not checked for duplicates");
+        self.text.extend_from_slice(printed);
+        self.types |= types;
+    }
+
     /// Starts an entry; returns the text's length before it.
     fn begin_entry(&mut self) -> usize {
         let before = self.text.len();

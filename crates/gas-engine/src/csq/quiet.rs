@@ -3,21 +3,26 @@
 //! Once the full check has found such an SNV, the stretch around it free of any feature boundary is
 //! kept with its entries, and the SNVs after it in the stretch reuse them.
 
+use super::consequences::{Consequences, FormattedEntries};
+use super::flags::Flags;
 use super::model::TranscriptModel;
-use super::stage::Staged;
+use super::stage::{Stage, Staged};
 
 /// How far from every transcript, exon, coding and UTR boundary a stretch stays: more than any window
 /// an SNV is checked against (the splice region reaches 8 intron bases, the coding check one base past
 /// REF).
 const MARGIN: u32 = 16;
 
-/// A stretch of one contig's positions where an SNV's staged entries are `entries`.
+/// A stretch of one contig's positions where an SNV's staged entries are `entries`, which print as
+/// `printed` (BCSQ entries joined by `,`) with the types `types`.
 #[derive(Debug, Default)]
 pub struct QuietStretch {
     /// `from..=to`; empty (`from > to`) when there is none.
     from: u32,
     to: u32,
     pub entries: Vec<Staged>,
+    pub printed: Vec<u8>,
+    pub types: Flags,
 }
 
 impl QuietStretch {
@@ -25,6 +30,8 @@ impl QuietStretch {
     pub fn clear(&mut self) {
         (self.from, self.to) = (1, 0);
         self.entries.clear();
+        self.printed.clear();
+        self.types = 0;
     }
 
     pub fn covers(&self, pos: u32) -> bool {
@@ -32,13 +39,23 @@ impl QuietStretch {
     }
 
     /// Keeps the stretch around an SNV at `pos` whose full check found no coding, UTR or splice
-    /// consequence and staged `entries`. `transcripts` are sorted by start and `max_end[i]` is the
+    /// consequence and staged `stage`. `transcripts` are sorted by start and `max_end[i]` is the
     /// largest end among `transcripts[..=i]`.
-    pub fn keep(&mut self, transcripts: &[TranscriptModel], max_end: &[u32], pos: u32, entries: &[Staged]) {
+    pub fn keep(
+        &mut self,
+        transcripts: &[TranscriptModel],
+        max_end: &[u32],
+        pos: u32,
+        stage: &Stage,
+        formatted: &mut FormattedEntries,
+    ) {
         self.clear();
         let Some((from, to)) = stretch(transcripts, max_end, pos) else { return };
         (self.from, self.to) = (from, to);
-        self.entries.extend_from_slice(entries);
+        self.entries.extend_from_slice(&stage.entries);
+        let mut printed = Consequences::new(&mut self.printed);
+        printed.add(stage, transcripts, formatted);
+        self.types = printed.types;
     }
 }
 
