@@ -72,7 +72,11 @@ impl CsqCaller {
             AltAllele::Sequence(alt) | AltAllele::Other(alt) => {
                 if let Some(change) = trim(pos, reference, alt) {
                     let snv = reference.len() == 1 && alt.len() == 1;
-                    if snv && self.quiet.covers(pos) {
+                    // An indel whose REF lies in the stretch is as far from every boundary as an
+                    // SNV there (the margin covers what the checks look at around REF), so it gets
+                    // the same entries.
+                    let last = pos.saturating_add(reference.len() as u32 - 1);
+                    if matches!(allele, AltAllele::Sequence(_)) && self.quiet.covers(pos, last) {
                         // A stretch known to give every SNV the same entries: as printed, unless
                         // another allele's are there to merge with.
                         if out.is_empty() {

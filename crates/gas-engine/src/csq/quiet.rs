@@ -1,7 +1,8 @@
 //! Quiet stretches: most variants lie between genes or deep in an intron, where every SNV gets the same
 //! entries (none, `intron` or `non_coding` for the same transcripts) whatever its position or bases.
 //! Once the full check has found such an SNV, the stretch around it free of any feature boundary is
-//! kept with its entries, and the SNVs after it in the stretch reuse them.
+//! kept with its entries, and the variants after it whose REF lies in the stretch (SNVs and indels)
+//! reuse them.
 
 use super::consequences::{Consequences, FormattedEntries};
 use super::flags::Flags;
@@ -34,8 +35,9 @@ impl QuietStretch {
         self.types = 0;
     }
 
-    pub fn covers(&self, pos: u32) -> bool {
-        self.from <= pos && pos <= self.to
+    /// Whether the stretch holds all of `from..=to`.
+    pub fn covers(&self, from: u32, to: u32) -> bool {
+        self.from <= from && to <= self.to
     }
 
     /// Keeps the stretch around an SNV at `pos` whose full check found no coding, UTR or splice
