@@ -13,7 +13,7 @@ use crate::bundle::sequence::SequenceCursor;
 use crate::bundle::tracks::TrackCursor;
 use crate::csq::{Consequences, CsqCaller};
 use crate::summary::{ContigCount, Summary};
-use crate::vcf::{AltAllele, Header, Tabs, VcfError, parse_split, read_header, split_line};
+use crate::vcf::{AltAllele, Header, Record, Tabs, VcfError, parse_split, read_header, split_line};
 
 #[derive(Debug, Clone, Default)]
 pub struct AnnotateOptions {
@@ -202,37 +202,15 @@ impl<'b> Pass<'b> {
             }
         }
         let mut matched = false;
-        for (i, allele) in record.alt_alleles().enumerate() {
-            let AltAllele::Sequence(alt) = allele else { continue };
-            let mut norm = normalize(record.pos, record.reference, alt);
-            if bundle.manifest.sequence && norm.reference.len() != norm.alt.len() {
-                // An indel in a repeat can be written at several places; the bundle stores the leftmost.
-                let (sequence, (reference, alt)) = (&mut self.sequence, &mut self.aligned);
-                let mut failed = None;
-                let base_at = |p| {
-                    sequence.base(bundle, contig, p).unwrap_or_else(|e| {
-                        failed = Some(e);
-                        None
-                    })
-                };
-                let pos = left_align(norm, base_at, reference, alt);
-                if let Some(e) = failed {
-                    return Err(AnnotateError::Bundle(e));
+        // Most records have one ALT allele of bases: no need to iterate.
+        if let Some(alt) = record.single_sequence_alt() {
+            matched = self.find_known(&record, contig, 0, alt)?;
+        } else {
+            for (i, allele) in record.alt_alleles().enumerate() {
+                if let AltAllele::Sequence(alt) = allele {
+                    matched |= self.find_known(&record, contig, i, alt)?;
                 }
-                norm = crate::alleles::Normalized { pos, reference, alt };
             }
-            let (new_ids, info_values) = (&mut self.new_ids, &mut self.info_values);
-            self.known
-                .for_each_match(bundle, contig, norm.pos, norm.reference, norm.alt, |m| {
-                    matched = true;
-                    add_ids(new_ids, record.id, m.ids);
-                    for (f, values) in info_values.iter_mut().enumerate() {
-                        if values[i].is_empty() {
-                            values[i].extend_from_slice(m.info(f));
-                        }
-                    }
-                })
-                .map_err(AnnotateError::Bundle)?;
         }
 
         // Genes and regions over the REF span: the entries written for the last record where they
@@ -261,7 +239,8 @@ impl<'b> Pass<'b> {
         }
         let mut info = InfoWriter { out, empty: info_empty };
         if matched {
-            if !list_contains(record.info, b';', b"DB") {
+            // Most INFO columns have no `DB` anywhere: no need to split them.
+            if !record.info.windows(2).any(|pair| pair == b"DB") || !list_contains(record.info, b';', b"DB") {
                 info.flag(b"DB");
             }
             for (field, values) in bundle.manifest.known_info.iter().zip(&self.info_values) {
@@ -295,10 +274,15 @@ impl<'b> Pass<'b> {
             // Symbolic insertions (`<INS…>`) and deletions (`<DEL>`, to INFO END) have consequences
             // too; the caller skips other symbols.
             let end = if record.has_symbolic_alt() { info_end(record.info) } else { None };
-            for allele in record.alt_alleles() {
-                self.csq
-                    .call(bundle, contig, record.pos, record.reference, allele, end, &mut consequences)
+            let (csq, pos, reference) = (&mut self.csq, record.pos, record.reference);
+            if let Some(alt) = record.single_sequence_alt() {
+                csq.call(bundle, contig, pos, reference, AltAllele::Sequence(alt), end, &mut consequences)
                     .map_err(AnnotateError::Bundle)?;
+            } else {
+                for allele in record.alt_alleles() {
+                    csq.call(bundle, contig, pos, reference, allele, end, &mut consequences)
+                        .map_err(AnnotateError::Bundle)?;
+                }
             }
             if consequences.is_empty() {
                 info.out.truncate(before_key);
@@ -319,6 +303,49 @@ impl<'b> Pass<'b> {
         }
         summary.regions[self.regions_written.slot].count += 1;
         Ok(())
+    }
+
+    /// Looks up ALT allele `i` (`alt`, bases) among the known variants: adds their IDs to `new_ids`
+    /// and their INFO values to `info_values`; returns whether any matched.
+    fn find_known(
+        &mut self,
+        record: &Record<'_>,
+        contig: u32,
+        i: usize,
+        alt: &[u8],
+    ) -> Result<bool, AnnotateError> {
+        let bundle = self.bundle;
+        let mut norm = normalize(record.pos, record.reference, alt);
+        if bundle.manifest.sequence && norm.reference.len() != norm.alt.len() {
+            // An indel in a repeat can be written at several places; the bundle stores the leftmost.
+            let (sequence, (reference, alt)) = (&mut self.sequence, &mut self.aligned);
+            let mut failed = None;
+            let base_at = |p| {
+                sequence.base(bundle, contig, p).unwrap_or_else(|e| {
+                    failed = Some(e);
+                    None
+                })
+            };
+            let pos = left_align(norm, base_at, reference, alt);
+            if let Some(e) = failed {
+                return Err(AnnotateError::Bundle(e));
+            }
+            norm = crate::alleles::Normalized { pos, reference, alt };
+        }
+        let (new_ids, info_values) = (&mut self.new_ids, &mut self.info_values);
+        let mut matched = false;
+        self.known
+            .for_each_match(bundle, contig, norm.pos, norm.reference, norm.alt, |m| {
+                matched = true;
+                add_ids(new_ids, record.id, m.ids);
+                for (f, values) in info_values.iter_mut().enumerate() {
+                    if values[i].is_empty() {
+                        values[i].extend_from_slice(m.info(f));
+                    }
+                }
+            })
+            .map_err(AnnotateError::Bundle)?;
+        Ok(matched)
     }
 
     /// Looks up the genes and region classes over `pos..=end` and writes their INFO entries.

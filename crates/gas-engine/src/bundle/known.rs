@@ -258,8 +258,13 @@ impl KnownCursor {
 }
 
 /// Whether `known` (stored upper-cased) is the allele `query`, whatever the case of its bases.
+#[inline(always)]
 fn same_allele(known: &[u8], query: &[u8]) -> bool {
-    known.len() == query.len() && known.iter().zip(query).all(|(k, q)| *k == q.to_ascii_uppercase())
+    match (known, query) {
+        // Most alleles are one base: no loop.
+        ([k], [q]) => *k == q.to_ascii_uppercase(),
+        _ => known.len() == query.len() && known.iter().zip(query).all(|(k, q)| *k == q.to_ascii_uppercase()),
+    }
 }
 
 fn decode_block(

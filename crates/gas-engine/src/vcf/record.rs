@@ -33,6 +33,11 @@ impl<'a> Record<'a> {
         AltAlleles { rest: (self.alt != b".").then_some(self.alt), one_sequence: self.one_sequence_alt }
     }
 
+    /// ALT, when it is one allele of bases (as most are).
+    pub fn single_sequence_alt(&self) -> Option<&'a [u8]> {
+        self.one_sequence_alt.then_some(self.alt)
+    }
+
     /// Whether an ALT allele is symbolic (`<DEL>`, `<INS:ME>`, …).
     pub fn has_symbolic_alt(&self) -> bool {
         !self.one_sequence_alt && self.alt.contains(&b'<')
