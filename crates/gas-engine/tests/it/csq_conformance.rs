@@ -365,11 +365,12 @@ mod never_panics {
     }
 }
 
-/// SNVs between genes and deep in introns reuse the entries of the stretch's first SNV (a shortcut):
-/// an SNV at every third base of two case genomes (both strands, every feature and boundary) gets the
-/// same BCSQ in one pass over all of them as when it is the only record.
+/// Variants between genes and deep in introns reuse the entries of the stretch's first SNV (a
+/// shortcut): a variant at every third base of two case genomes (both strands, every feature and
+/// boundary; SNVs, deletions of up to 24 bases and insertions of up to 3) gets the same BCSQ in one pass over
+/// all of them as when it is the only record.
 #[test]
-fn an_snv_gets_the_same_entries_in_a_pass_as_alone() {
+fn a_variant_gets_the_same_entries_in_a_pass_as_alone() {
     for (case, chrom) in [("ENST00000341065", "1"), ("ENST00000256452", "3")] {
         let dir = testdata(&format!("bcftools-csq/{case}"));
         let out = std::env::temp_dir().join(format!("gas-csq-alone-{case}-{}", std::process::id()));
@@ -378,13 +379,26 @@ fn an_snv_gets_the_same_entries_in_a_pass_as_alone() {
         let genome: Vec<u8> =
             fasta.lines().filter(|l| !l.starts_with('>')).flat_map(|l| l.trim().bytes()).collect();
         let header = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
-        let lines: Vec<String> = (0..genome.len())
+        let base = |i: usize| genome[i].to_ascii_uppercase() as char;
+        let lines: Vec<String> = (0..genome.len() - 30)
             .step_by(3)
             .map(|i| {
                 let reference = genome[i].to_ascii_uppercase();
-                let alt = b"ACGT".iter().copied().find(|b| *b != reference && (i + usize::from(*b)) % 2 == 0);
-                let alt = alt.unwrap_or(if reference == b'T' { b'G' } else { b'T' });
-                format!("{chrom}\t{}\t.\t{}\t{}\t.\t.\t.\n", i + 1, reference as char, alt as char)
+                let (reference, alt) = match i % 9 {
+                    // A deletion of 1 to 24 bases: from a quiet stretch, its REF may reach a boundary.
+                    3 => ((i..i + 2 + (i / 9) % 24).map(base).collect(), base(i).to_string()),
+                    // An insertion of 1 to 3 bases.
+                    6 => (base(i).to_string(), format!("{}{}", base(i), &"GCA"[..1 + (i / 9) % 3])),
+                    _ => {
+                        let alt = b"ACGT"
+                            .iter()
+                            .copied()
+                            .find(|b| *b != reference && (i + usize::from(*b)) % 2 == 0);
+                        let alt = alt.unwrap_or(if reference == b'T' { b'G' } else { b'T' });
+                        (base(i).to_string(), (alt as char).to_string())
+                    }
+                };
+                format!("{chrom}\t{}\t.\t{reference}\t{alt}\t.\t.\t.\n", i + 1)
             })
             .collect();
         let bcsq = |vcf: &[u8]| -> Vec<String> {
@@ -399,8 +413,13 @@ fn an_snv_gets_the_same_entries_in_a_pass_as_alone() {
         for ((line, together), alone) in lines.iter().zip(&in_one_pass).zip(&alone) {
             assert_eq!(together, alone, "{case}: {}", line.trim_end());
         }
-        // The shortcut's ground was covered: intronic and coding SNVs both.
+        // The shortcut's ground was covered: intronic and coding SNVs, and indels, both.
         let count = |kind: &str| in_one_pass.iter().filter(|b| b.starts_with(kind)).count();
         assert!(count("intron|") > 1000 && count("missense|") > 100, "{case}: {} intron", count("intron|"));
+        assert!(
+            count("frameshift|") > 50 && count("splice_region") > 5,
+            "{case}: {} frameshift",
+            count("frameshift|")
+        );
     }
 }
