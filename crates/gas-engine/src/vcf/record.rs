@@ -172,10 +172,12 @@ fn take_more_tabs(tabs: &mut Tabs, mut bits: u64, base: usize) {
 /// masks, the first byte lowest.
 #[inline(always)]
 fn marks(bytes: &[u8]) -> (u64, u64) {
-    let mut padded = [0u8; 64];
+    // Zeroed only when needed (at the buffer's end).
+    let mut padded;
     let block: &[u8; 64] = match bytes.first_chunk() {
         Some(block) => block,
         None => {
+            padded = [0u8; 64];
             padded[..bytes.len()].copy_from_slice(bytes);
             &padded
         }
