@@ -17,6 +17,24 @@ use super::stage::{Stage, Staged};
 use crate::bundle::Bundle;
 use crate::vcf::AltAllele;
 
+/// Where an allele is: its record's contig, POS and REF, and INFO `END`.
+#[derive(Clone, Copy)]
+struct Site<'a> {
+    contig: u32,
+    pos: u32,
+    reference: &'a [u8],
+    end: Option<u32>,
+}
+
+/// Whether ALT differs from REF (as `trim` finds), without a call for one-base alleles.
+#[inline(always)]
+fn changes(reference: &[u8], alt: &[u8]) -> bool {
+    match (reference, alt) {
+        ([r], [a]) => r != a,
+        _ => reference != alt,
+    }
+}
+
 /// One pass's consequence caller: the current contig's transcripts and their coding sequences, and
 /// buffers kept between records.
 #[derive(Default)]
@@ -46,6 +64,7 @@ impl CsqCaller {
     /// The checks run in bcftools csq's order: the coding sequence, UTRs, splice sites, and only when
     /// none of them found anything for any transcript, introns and non-coding exons.
     #[expect(clippy::too_many_arguments, reason = "one record's allele and where to put its entries")]
+    #[inline]
     pub fn call(
         &mut self,
         bundle: &Bundle,
@@ -56,6 +75,31 @@ impl CsqCaller {
         end: Option<u32>,
         out: &mut Consequences<'_>,
     ) -> io::Result<()> {
+        // Most variants lie in a quiet stretch (see `quiet`): their entries, already printed, are
+        // copied here in the caller. An indel whose REF lies in the stretch is as far from every
+        // boundary as an SNV there (the margin covers what the checks look at around REF).
+        if let AltAllele::Sequence(alt) = allele
+            && self.contig == Some(contig)
+            && out.is_empty()
+            && self.quiet.covers(pos, pos.saturating_add(reference.len() as u32 - 1))
+            && changes(reference, alt)
+        {
+            out.add_printed(&self.quiet.printed, self.quiet.types);
+            return Ok(());
+        }
+        self.call_in_full(bundle, Site { contig, pos, reference, end }, allele, out)
+    }
+
+    /// `call` without its shortcut: kept out of the caller's code.
+    #[inline(never)]
+    fn call_in_full(
+        &mut self,
+        bundle: &Bundle,
+        site: Site<'_>,
+        allele: AltAllele<'_>,
+        out: &mut Consequences<'_>,
+    ) -> io::Result<()> {
+        let Site { contig, pos, reference, end } = site;
         if self.contig != Some(contig) {
             self.load(bundle, contig)?;
         }
@@ -72,17 +116,9 @@ impl CsqCaller {
             AltAllele::Sequence(alt) | AltAllele::Other(alt) => {
                 if let Some(change) = trim(pos, reference, alt) {
                     let snv = reference.len() == 1 && alt.len() == 1;
-                    // An indel whose REF lies in the stretch is as far from every boundary as an
-                    // SNV there (the margin covers what the checks look at around REF), so it gets
-                    // the same entries.
                     let last = pos.saturating_add(reference.len() as u32 - 1);
                     if matches!(allele, AltAllele::Sequence(_)) && self.quiet.covers(pos, last) {
-                        // A stretch known to give every SNV the same entries: as printed, unless
-                        // another allele's are there to merge with.
-                        if out.is_empty() {
-                            out.add_printed(&self.quiet.printed, self.quiet.types);
-                            return Ok(());
-                        }
+                        // The quiet stretch's entries (not the first allele's: merged entry by entry).
                         self.stage.entries.extend_from_slice(&self.quiet.entries);
                     } else {
                         let vcf = Vcf { pos, reference, alt, bundle, contig };
