@@ -28,6 +28,11 @@ impl<'a> Reader<'a> {
         Self { buf, pos: 0 }
     }
 
+    /// Reads `buf` from offset `pos`.
+    pub fn at(buf: &'a [u8], pos: usize) -> Self {
+        Self { buf, pos }
+    }
+
     #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.pos >= self.buf.len()
@@ -82,6 +87,7 @@ impl<'a> Reader<'a> {
         Ok((start as u32, len as u32))
     }
 
+    #[inline(always)]
     pub fn bytes(&mut self) -> Result<&'a [u8], Corrupt> {
         let (start, len) = self.bytes_range()?;
         Ok(&self.buf[start as usize..(start + len) as usize])

@@ -76,7 +76,8 @@ impl KnownBuilder {
                 for e in &records[i..j] {
                     put_varint(&mut blocks, u64::from(e.pos - previous));
                     previous = e.pos;
-                    blocks.extend_from_slice(payload(e));
+                    // The payload's length first: a reader skips the records it is not asked for.
+                    put_bytes(&mut blocks, payload(e));
                 }
                 put_varint(&mut index, u64::from(records[i].pos));
                 put_varint(&mut index, u64::from(records[j - 1].pos));
@@ -139,14 +140,6 @@ impl KnownIndex {
     }
 }
 
-/// A decoded record's byte strings, as ranges in the block's buffer.
-#[derive(Clone, Copy)]
-struct Record {
-    reference: (u32, u32),
-    alt: (u32, u32),
-    ids: (u32, u32),
-}
-
 /// One known record that matched.
 pub struct KnownMatch<'a> {
     pub ids: &'a [u8],
@@ -162,19 +155,22 @@ impl KnownMatch<'_> {
     }
 }
 
-/// Reads known variants for a pass; keeps the current block decoded.
+/// Reads known variants for a pass; keeps the current block, its positions decoded and each record's
+/// payload (alleles, IDs, INFO values) read only when a lookup reaches its position.
 #[derive(Default)]
 pub struct KnownCursor {
-    /// The decoded block's span.
+    /// The loaded block's span.
     loaded: Option<Span>,
     /// The last span found to hold no known variant (between blocks).
     gap: Option<Span>,
     /// Where the last lookup in the loaded block landed.
     next: usize,
     buf: Vec<u8>,
-    /// The records' positions (sorted), apart from the rest: searched on every lookup.
+    /// The records' positions (sorted), searched on every lookup.
     positions: Vec<u32>,
-    records: Vec<Record>,
+    /// Where each record's payload starts in `buf`.
+    payloads: Vec<u32>,
+    /// The INFO values of the record that matched, as ranges in `buf`.
     infos: Vec<(u32, u32)>,
 }
 
@@ -215,11 +211,18 @@ impl KnownCursor {
         }
         self.next = i;
         let (n, buf) = (bundle.known.info_fields, &self.buf[..]);
-        let slice = |(at, len): (u32, u32)| &buf[at as usize..(at + len) as usize];
         while i < positions.len() && positions[i] == pos {
-            let r = &self.records[i];
-            if same_allele(slice(r.reference), reference) && same_allele(slice(r.alt), alt) {
-                found(KnownMatch { ids: slice(r.ids), infos: &self.infos[i * n..(i + 1) * n], buf });
+            let mut r = Reader::at(buf, self.payloads[i] as usize);
+            let corrupt = |e: Corrupt| io::Error::other(e);
+            if same_allele(r.bytes().map_err(corrupt)?, reference)
+                && same_allele(r.bytes().map_err(corrupt)?, alt)
+            {
+                let ids = r.bytes().map_err(corrupt)?;
+                self.infos.clear();
+                for _ in 0..n {
+                    self.infos.push(r.bytes_range().map_err(corrupt)?);
+                }
+                found(KnownMatch { ids, infos: &self.infos, buf });
             }
             i += 1;
         }
@@ -242,16 +245,14 @@ impl KnownCursor {
         self.loaded = None;
         self.next = 0;
         self.positions.clear();
-        self.records.clear();
-        self.infos.clear();
+        self.payloads.clear();
         bundle.container.read_part(
             &index.sections[contig as usize],
             meta.at,
             meta.len as usize,
             &mut self.buf,
         )?;
-        decode_block(&self.buf, index.info_fields, &mut self.positions, &mut self.records, &mut self.infos)
-            .map_err(io::Error::other)?;
+        decode_block(&self.buf, &mut self.positions, &mut self.payloads).map_err(io::Error::other)?;
         self.loaded = Some(Span { contig, first: meta.first, last: meta.last });
         Ok(true)
     }
@@ -267,30 +268,20 @@ fn same_allele(known: &[u8], query: &[u8]) -> bool {
     }
 }
 
-fn decode_block(
-    buf: &[u8],
-    info_fields: usize,
-    positions: &mut Vec<u32>,
-    records: &mut Vec<Record>,
-    infos: &mut Vec<(u32, u32)>,
-) -> Result<(), Corrupt> {
+/// Reads a block's positions and where each record's payload starts.
+fn decode_block(buf: &[u8], positions: &mut Vec<u32>, payloads: &mut Vec<u32>) -> Result<(), Corrupt> {
     let mut r = Reader::new(buf);
     let mut pos = 0u32;
     let count = r.varint()?;
     // At most one record per byte: a damaged count cannot ask for more room than the block holds.
     let room = (count as usize).min(buf.len());
     positions.reserve(room);
-    records.reserve(room);
+    payloads.reserve(room);
     for _ in 0..count {
         pos = pos.checked_add(r.u32()?).ok_or(Corrupt("position overflow"))?;
-        let reference = r.bytes_range()?;
-        let alt = r.bytes_range()?;
-        let ids = r.bytes_range()?;
-        for _ in 0..info_fields {
-            infos.push(r.bytes_range()?);
-        }
+        let (at, _) = r.bytes_range()?;
         positions.push(pos);
-        records.push(Record { reference, alt, ids });
+        payloads.push(at);
     }
     Ok(())
 }
