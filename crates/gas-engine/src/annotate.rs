@@ -435,17 +435,15 @@ impl InfoWriter<'_> {
     }
 }
 
-/// Appends to `new_ids` the IDs of `known` (`;`-separated) that neither the record's own (`have`)
-/// nor `new_ids` has yet.
+/// Appends to `new_ids` the IDs of `known` (a clean list: see `clean_ids`) that neither the
+/// record's own (`have`) nor `new_ids` has yet.
 fn add_ids(new_ids: &mut Vec<u8>, have: &[u8], known: &[u8]) {
-    // The usual case, one ID for a record without any, needs no search. (IDs are short: a branchless
-    // look for `;` beats memchr's set-up.)
-    let one = !known.is_empty() && known != b"." && !known.iter().fold(false, |any, &b| any | (b == b';'));
-    if one && have == b"." && new_ids.is_empty() {
+    // The usual case, a record without IDs matching one known record: its list as it is.
+    if have == b"." && new_ids.is_empty() {
         new_ids.extend_from_slice(known);
         return;
     }
-    for id in known.split(|b| *b == b';').filter(|id| !id.is_empty() && *id != b".") {
+    for id in known.split(|b| *b == b';').filter(|id| !id.is_empty()) {
         if !list_contains(have, b';', id) && !list_contains(new_ids, b';', id) {
             if !new_ids.is_empty() {
                 new_ids.push(b';');

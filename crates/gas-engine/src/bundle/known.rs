@@ -26,12 +26,13 @@ pub struct KnownBuilder {
 
 impl KnownBuilder {
     /// Adds one allele: alleles already normalized and upper-cased, `ids` as in the VCF's ID column,
-    /// one value per carried INFO field (`.` when absent).
+    /// one value per carried INFO field (`.` when absent). The IDs are stored as a clean list (see
+    /// `clean_ids`), which lets a lookup add them as they are.
     pub fn add(&mut self, contig: u32, pos: u32, reference: &[u8], alt: &[u8], ids: &[u8], infos: &[&[u8]]) {
         let at = self.arena.len();
         put_bytes(&mut self.arena, reference);
         put_bytes(&mut self.arena, alt);
-        put_bytes(&mut self.arena, ids);
+        put_bytes(&mut self.arena, &clean_ids(ids));
         for info in infos {
             put_bytes(&mut self.arena, info);
         }
@@ -96,6 +97,23 @@ impl KnownBuilder {
         }
         Ok(())
     }
+}
+
+/// An ID column as the bundle stores it: its IDs once each, in order, `;`-separated, without `.` or
+/// empty ones (`rs1;.;rs1;rs2` is `rs1;rs2`, `.` is empty).
+fn clean_ids(ids: &[u8]) -> Vec<u8> {
+    let mut clean: Vec<u8> = Vec::with_capacity(ids.len());
+    let mut kept: Vec<&[u8]> = Vec::new();
+    for id in ids.split(|b| *b == b';').filter(|id| !id.is_empty() && *id != b".") {
+        if !kept.contains(&id) {
+            if !clean.is_empty() {
+                clean.push(b';');
+            }
+            clean.extend_from_slice(id);
+            kept.push(id);
+        }
+    }
+    clean
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -284,4 +302,23 @@ fn decode_block(buf: &[u8], positions: &mut Vec<u32>, payloads: &mut Vec<u32>) -
         payloads.push(at);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_ids;
+
+    #[test]
+    fn ids_are_stored_once_each_without_dots_or_empty_ones() {
+        let cases: [(&[u8], &[u8]); 5] = [
+            (b"rs1", b"rs1"),
+            (b".", b""),
+            (b"rs1;.;rs1;rs2", b"rs1;rs2"),
+            (b";rs3;;", b"rs3"),
+            (b"b;a;b", b"b;a"),
+        ];
+        for (column, stored) in cases {
+            assert_eq!(clean_ids(column), stored, "{}", String::from_utf8_lossy(column));
+        }
+    }
 }

@@ -25,7 +25,7 @@ use known::KnownIndex;
 use regions::RegionIndex;
 use tracks::Track;
 
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 pub const MANIFEST: &str = "manifest.json";
 pub const DATA_FILE: &str = "bundle.gas";
 
