@@ -267,10 +267,9 @@ impl<'b> Pass<'b> {
             }
         }
         if bundle.has_consequences() {
-            // Written in place after the key, which is taken back when no allele has an entry.
-            let (before_key, was_empty) = (info.out.len(), info.empty);
-            info.key(b"BCSQ=");
-            let mut consequences = Consequences::new(info.out);
+            // Written in place, the key with the first entry.
+            let key: &'static [u8] = if info.empty { b"BCSQ=" } else { b";BCSQ=" };
+            let mut consequences = Consequences::new(info.out, key);
             // Symbolic insertions (`<INS…>`) and deletions (`<DEL>`, to INFO END) have consequences
             // too; the caller skips other symbols.
             let end = if record.has_symbolic_alt() { info_end(record.info) } else { None };
@@ -284,10 +283,8 @@ impl<'b> Pass<'b> {
                         .map_err(AnnotateError::Bundle)?;
                 }
             }
-            if consequences.is_empty() {
-                info.out.truncate(before_key);
-                info.empty = was_empty;
-            } else {
+            if !consequences.is_empty() {
+                info.empty = false;
                 summary.count_consequences(consequences.types);
             }
         }

@@ -5,12 +5,14 @@ use super::model::TranscriptModel;
 use super::stage::{self, Stage};
 
 /// One record's BCSQ value (the entries of all ALT alleles, without duplicates, joined by `,`),
-/// written at the end of `text` (the output, after the `BCSQ=` key), and the types it prints.
+/// written at the end of `text` after its key (written with the first entry: a record without any
+/// gets neither), and the types it prints.
 #[derive(Debug)]
 pub struct Consequences<'o> {
     text: &'o mut Vec<u8>,
-    /// Where the value starts in `text`.
-    start: usize,
+    key: &'static [u8],
+    /// Where the value starts in `text`, once the key is written.
+    start: Option<usize>,
     pub types: Flags,
 }
 
@@ -19,13 +21,21 @@ pub struct Consequences<'o> {
 pub type FormattedEntries = Vec<Vec<(Flags, Vec<u8>)>>;
 
 impl<'o> Consequences<'o> {
-    /// An empty value, to be written at the end of `text`.
-    pub fn new(text: &'o mut Vec<u8>) -> Self {
-        Self { start: text.len(), text, types: 0 }
+    /// An empty value, to be written at the end of `text` after `key` (e.g. `;BCSQ=`).
+    pub fn new(text: &'o mut Vec<u8>, key: &'static [u8]) -> Self {
+        Self { text, key, start: None, types: 0 }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.text.len() == self.start
+        self.start.is_none()
+    }
+
+    /// Where the value starts, after the key (written now if it is not yet).
+    fn start(&mut self) -> usize {
+        *self.start.get_or_insert_with(|| {
+            self.text.extend_from_slice(self.key);
+            self.text.len()
+        })
     }
 
     /// Adds the staged entries of one allele.
@@ -63,14 +73,18 @@ impl<'o> Consequences<'o> {
     /// Adds the entries of the first allele as already printed (with the types they print).
     pub(super) fn add_printed(&mut self, printed: &[u8], types: Flags) {
         debug_assert!(self.is_empty(), "printed entries are not checked for duplicates");
-        self.text.extend_from_slice(printed);
-        self.types |= types;
+        if !printed.is_empty() {
+            self.start();
+            self.text.extend_from_slice(printed);
+            self.types |= types;
+        }
     }
 
     /// Starts an entry; returns the text's length before it.
     fn begin_entry(&mut self) -> usize {
+        let start = self.start();
         let before = self.text.len();
-        if before > self.start {
+        if before > start {
             self.text.push(b',');
         }
         before
@@ -78,11 +92,12 @@ impl<'o> Consequences<'o> {
 
     /// Ends the entry begun at `before`, dropping it again when an earlier entry says the same.
     fn end_entry(&mut self, before: usize) {
-        if before == self.start {
+        let start = self.start();
+        if before == start {
             return;
         }
         let (earlier, new) = self.text.split_at(before + 1);
-        if earlier[self.start..before].split(|b| *b == b',').any(|e| e == new) {
+        if earlier[start..before].split(|b| *b == b',').any(|e| e == new) {
             self.text.truncate(before);
         }
     }

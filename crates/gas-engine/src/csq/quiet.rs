@@ -55,7 +55,7 @@ impl QuietStretch {
         let Some((from, to)) = stretch(transcripts, max_end, pos) else { return };
         (self.from, self.to) = (from, to);
         self.entries.extend_from_slice(&stage.entries);
-        let mut printed = Consequences::new(&mut self.printed);
+        let mut printed = Consequences::new(&mut self.printed, b"");
         printed.add(stage, transcripts, formatted);
         self.types = printed.types;
     }
