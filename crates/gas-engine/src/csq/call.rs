@@ -26,6 +26,11 @@ struct Site<'a> {
     end: Option<u32>,
 }
 
+/// The position of REF's last base.
+fn last_base(pos: u32, reference: &[u8]) -> u32 {
+    pos.saturating_add(reference.len() as u32 - 1)
+}
+
 /// Whether ALT differs from REF (as `trim` finds), without a call for one-base alleles.
 #[inline(always)]
 fn changes(reference: &[u8], alt: &[u8]) -> bool {
@@ -81,7 +86,7 @@ impl CsqCaller {
         if let AltAllele::Sequence(alt) = allele
             && self.contig == Some(contig)
             && out.is_empty()
-            && self.quiet.covers(pos, pos.saturating_add(reference.len() as u32 - 1))
+            && self.quiet.covers(pos, last_base(pos, reference))
             && changes(reference, alt)
         {
             out.add_printed(&self.quiet.printed, self.quiet.types);
@@ -116,8 +121,9 @@ impl CsqCaller {
             AltAllele::Sequence(alt) | AltAllele::Other(alt) => {
                 if let Some(change) = trim(pos, reference, alt) {
                     let snv = reference.len() == 1 && alt.len() == 1;
-                    let last = pos.saturating_add(reference.len() as u32 - 1);
-                    if matches!(allele, AltAllele::Sequence(_)) && self.quiet.covers(pos, last) {
+                    if matches!(allele, AltAllele::Sequence(_))
+                        && self.quiet.covers(pos, last_base(pos, reference))
+                    {
                         // The quiet stretch's entries (not the first allele's: merged entry by entry).
                         self.stage.entries.extend_from_slice(&self.quiet.entries);
                     } else {
