@@ -1,11 +1,15 @@
 //! The reference sequence, when the bundle was built with `--fasta`: one section per contig of
-//! upper-case bases, read in small windows as left-alignment needs them.
+//! upper-case bases, read in windows as left-alignment needs them.
 
 use std::io;
 
 use super::Bundle;
 
-const WINDOW: u64 = 4096;
+/// Bases kept before the one asked for: left-alignment walks left from an indel, rarely far.
+const BEHIND: u64 = 4096;
+/// Bases kept after it: a sorted input's next indels lie to the right, so one read serves many of them
+/// (a window ending at the base asked for cost one read per indel).
+const AHEAD: u64 = 60 * 1024;
 
 /// One pass's window into the reference.
 #[derive(Default)]
@@ -27,9 +31,9 @@ impl SequenceCursor {
             if at >= len {
                 return Ok(None);
             }
-            // Left-alignment walks left: take the window that ends at this base.
-            let start = (at + 1).saturating_sub(WINDOW);
-            bundle.container.read_part(section, start, (at + 1 - start) as usize, &mut self.bases)?;
+            let start = at.saturating_sub(BEHIND);
+            let end = (at + AHEAD).min(len);
+            bundle.container.read_part(section, start, (end - start) as usize, &mut self.bases)?;
             self.contig = Some(contig);
             self.start = start;
         }
