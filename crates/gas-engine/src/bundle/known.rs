@@ -173,6 +173,9 @@ impl KnownMatch<'_> {
     }
 }
 
+/// Bytes of known blocks read at once (a block is ~8 kB).
+const READ_AHEAD: u64 = 512 * 1024;
+
 /// Reads known variants for a pass; keeps the current block, its positions decoded and each record's
 /// payload (alleles, IDs, INFO values) read only when a lookup reaches its position.
 #[derive(Default)]
@@ -183,7 +186,12 @@ pub struct KnownCursor {
     gap: Option<Span>,
     /// Where the last lookup in the loaded block landed.
     next: usize,
+    /// Bytes `window_start..` of the loaded block's section: the block and those after it.
     buf: Vec<u8>,
+    window_start: u64,
+    window_contig: u32,
+    /// Where the loaded block lies in `buf`.
+    block: std::ops::Range<usize>,
     /// The records' positions (sorted), searched on every lookup.
     positions: Vec<u32>,
     /// Where each record's payload starts in `buf`.
@@ -228,7 +236,7 @@ impl KnownCursor {
             }
         }
         self.next = i;
-        let (n, buf) = (bundle.known.info_fields, &self.buf[..]);
+        let (n, buf) = (bundle.known.info_fields, &self.buf[self.block.clone()]);
         while i < positions.len() && positions[i] == pos {
             let mut r = Reader::at(buf, self.payloads[i] as usize);
             let corrupt = |e: Corrupt| io::Error::other(e);
@@ -264,13 +272,22 @@ impl KnownCursor {
         self.next = 0;
         self.positions.clear();
         self.payloads.clear();
-        bundle.container.read_part(
-            &index.sections[contig as usize],
-            meta.at,
-            meta.len as usize,
-            &mut self.buf,
-        )?;
-        decode_block(&self.buf, &mut self.positions, &mut self.payloads).map_err(io::Error::other)?;
+        let (at, len) = (meta.at, meta.len as usize);
+        let held = self.window_contig == contig
+            && at >= self.window_start
+            && at + len as u64 <= self.window_start + self.buf.len() as u64;
+        if !held {
+            // A pass reads the blocks in order: one read brings the next ones too.
+            let section = &index.sections[contig as usize];
+            let section_len = bundle.container.section_len(section).unwrap_or(0);
+            let wanted = (len as u64).max(READ_AHEAD).min(section_len.saturating_sub(at)).max(len as u64);
+            bundle.container.read_part(section, at, wanted as usize, &mut self.buf)?;
+            (self.window_contig, self.window_start) = (contig, at);
+        }
+        let from = (at - self.window_start) as usize;
+        self.block = from..from + len;
+        decode_block(&self.buf[self.block.clone()], &mut self.positions, &mut self.payloads)
+            .map_err(io::Error::other)?;
         self.loaded = Some(Span { contig, first: meta.first, last: meta.last });
         Ok(true)
     }
