@@ -173,8 +173,11 @@ impl KnownMatch<'_> {
     }
 }
 
-/// Bytes of known blocks read at once (a block is ~8 kB).
+/// The most bytes of known blocks read at once, when a pass reads them in order (a block is ~8 kB).
 const READ_AHEAD: u64 = 512 * 1024;
+/// How far past the window a block may lie and still count as read in order (a sorted input that
+/// has no variant in a block's span skips it).
+const IN_ORDER: u64 = 64 * 1024;
 
 /// Reads known variants for a pass; keeps the current block, its positions decoded and each record's
 /// payload (alleles, IDs, INFO values) read only when a lookup reaches its position.
@@ -190,6 +193,8 @@ pub struct KnownCursor {
     buf: Vec<u8>,
     window_start: u64,
     window_contig: u32,
+    /// Bytes read past a block: doubled on each read in order, none after a jump (an unsorted input).
+    ahead: u64,
     /// Where the loaded block lies in `buf`.
     block: std::ops::Range<usize>,
     /// The records' positions (sorted), searched on every lookup.
@@ -277,10 +282,15 @@ impl KnownCursor {
             && at >= self.window_start
             && at + len as u64 <= self.window_start + self.buf.len() as u64;
         if !held {
-            // A pass reads the blocks in order: one read brings the next ones too.
+            // A sorted input reads the blocks in order (this one lies just past the window): a read
+            // brings the next ones too, more as the order holds. An unsorted input reads only the
+            // block it jumps to.
+            let window_end = self.window_start + self.buf.len() as u64;
+            let in_order = self.window_contig == contig && at >= window_end && at - window_end < IN_ORDER;
+            self.ahead = if in_order { (self.ahead * 2).clamp(IN_ORDER, READ_AHEAD) } else { 0 };
             let section = &index.sections[contig as usize];
             let section_len = bundle.container.section_len(section).unwrap_or(0);
-            let wanted = (len as u64).max(READ_AHEAD).min(section_len.saturating_sub(at)).max(len as u64);
+            let wanted = (len as u64).max(self.ahead.min(section_len.saturating_sub(at)));
             bundle.container.read_part(section, at, wanted as usize, &mut self.buf)?;
             (self.window_contig, self.window_start) = (contig, at);
         }

@@ -7,8 +7,9 @@ use super::Bundle;
 
 /// Bases kept before the one asked for: left-alignment walks left from an indel, rarely far.
 const BEHIND: u64 = 4096;
-/// Bases kept after it: a sorted input's next indels lie to the right, so one read serves many of them
-/// (a window ending at the base asked for cost one read per indel).
+/// Bases also kept after it when the pass reads in order (the base lies within [`BEHIND`] past the
+/// window): a sorted input's next indels lie to the right, so one read serves many of them. An
+/// unsorted input reads only what is behind, not 64 kB per jump.
 const AHEAD: u64 = 60 * 1024;
 
 /// One pass's window into the reference.
@@ -31,8 +32,10 @@ impl SequenceCursor {
             if at >= len {
                 return Ok(None);
             }
+            let window_end = self.start + self.bases.len() as u64;
+            let in_order = self.contig == Some(contig) && at >= window_end && at - window_end < BEHIND;
             let start = at.saturating_sub(BEHIND);
-            let end = (at + AHEAD).min(len);
+            let end = if in_order { (at + AHEAD).min(len) } else { at + 1 };
             bundle.container.read_part(section, start, (end - start) as usize, &mut self.bases)?;
             self.contig = Some(contig);
             self.start = start;
