@@ -137,7 +137,7 @@ struct Pass<'b> {
     tracks: Vec<TrackCursor>,
     sequence: SequenceCursor,
     aligned: (Vec<u8>, Vec<u8>),
-    last_contig: Option<(Vec<u8>, Option<u32>)>,
+    last_contig: Option<LastContig>,
     new_ids: Vec<u8>,
     info_values: Vec<Vec<Vec<u8>>>,
     genes: Vec<(u32, RegionClass)>,
@@ -163,12 +163,16 @@ impl<'b> Pass<'b> {
         }
     }
 
-    fn contig(&mut self, chrom: &[u8]) -> Option<u32> {
+    /// The bundle's id for CHROM (`line`'s first `chrom_len` bytes).
+    fn contig(&mut self, line: &[u8], chrom_len: usize) -> Option<u32> {
+        let word = name_word(line, chrom_len);
         match &self.last_contig {
-            Some((name, id)) if name == chrom => *id,
+            Some(last) if last.word.is_some() && last.word == word => last.id,
+            Some(last) if word.is_none() && last.name == line[..chrom_len] => last.id,
             _ => {
-                let id = self.bundle.contig(chrom);
-                self.last_contig = Some((chrom.to_vec(), id));
+                let name = &line[..chrom_len];
+                let id = self.bundle.contig(name);
+                self.last_contig = Some(LastContig { name: name.to_vec(), word, id });
                 id
             }
         }
@@ -184,7 +188,7 @@ impl<'b> Pass<'b> {
     ) -> Result<(), AnnotateError> {
         let record = parse_split(line, tabs).map_err(|message| VcfError::Malformed { line: n, message })?;
         summary.total += 1;
-        let Some(contig) = self.contig(record.chrom) else {
+        let Some(contig) = self.contig(line, record.chrom.len()) else {
             count_unknown(summary, record.chrom);
             out.extend_from_slice(line);
             out.push(b'\n');
@@ -383,6 +387,25 @@ impl<'b> Pass<'b> {
     }
 }
 
+/// The contig of the last record, which most records share.
+struct LastContig {
+    name: Vec<u8>,
+    /// The name as one word, when it is short (see `name_word`).
+    word: Option<u64>,
+    id: Option<u32>,
+}
+
+/// A name of 1 to 7 bytes at the start of `line` as one word (its length in the top byte, the bytes
+/// below it), read at once: comparing two is one instruction where comparing slices is a call.
+/// `None` for longer names and lines shorter than 8 bytes.
+fn name_word(line: &[u8], len: usize) -> Option<u64> {
+    if !(1..8).contains(&len) {
+        return None;
+    }
+    let word = u64::from_le_bytes(*line.first_chunk::<8>()?);
+    Some(word & ((1u64 << (8 * len)) - 1) | (len as u64) << 56)
+}
+
 /// The `GENE` and `REGION` entries written for the last record looked up, its count-log slot (its most
 /// severe class), and the positions where every record gets the same.
 struct RegionsWritten {
@@ -559,4 +582,22 @@ fn write_header(
     }
     out.write_all(&header.column_line)?;
     out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_word;
+
+    #[test]
+    fn short_contig_names_compare_as_words_and_differ_by_length() {
+        let word = |line: &str, len: usize| name_word(line.as_bytes(), len);
+        assert_eq!(word("chr1\t100\t.", 4), word("chr1\t7\t.\tA", 4));
+        assert_ne!(word("chr1\t100\t.", 4), word("chr10\t100\t.", 5));
+        assert_ne!(word("chr1\t100\t.", 4), word("chr2\t100\t.", 4));
+        // The length is part of the word: `1` is not `1\0`.
+        assert_ne!(word("1\t100\t.\tA", 1), word("1\0\t100\t.\tA", 2));
+        // Long names and short lines are compared the slow way.
+        assert_eq!(word("chrUn_gl000220\t5\t.", 14), None);
+        assert_eq!(word("1\t5\t.", 1), None);
+    }
 }
