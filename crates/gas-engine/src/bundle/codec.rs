@@ -33,6 +33,11 @@ impl<'a> Reader<'a> {
         Self { buf, pos }
     }
 
+    /// The offset of what comes next.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
     #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.pos >= self.buf.len()

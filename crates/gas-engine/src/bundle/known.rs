@@ -242,12 +242,24 @@ impl KnownCursor {
         }
         self.next = i;
         let (n, buf) = (bundle.known.info_fields, &self.buf[self.block.clone()]);
+        let snv = snv_alleles(reference, alt);
         while i < positions.len() && positions[i] == pos {
-            let mut r = Reader::at(buf, self.payloads[i] as usize);
+            let at = self.payloads[i] as usize;
             let corrupt = |e: Corrupt| io::Error::other(e);
-            if same_allele(r.bytes().map_err(corrupt)?, reference)
-                && same_allele(r.bytes().map_err(corrupt)?, alt)
-            {
+            let ids_at = match snv {
+                // Both alleles at once: a known SNV with these bases starts its payload so.
+                Some(alleles) => {
+                    buf.get(at..).and_then(<[u8]>::first_chunk).filter(|&b| *b == alleles).map(|_| at + 4)
+                }
+                None => {
+                    let mut r = Reader::at(buf, at);
+                    (same_allele(r.bytes().map_err(corrupt)?, reference)
+                        && same_allele(r.bytes().map_err(corrupt)?, alt))
+                    .then_some(r.position())
+                }
+            };
+            if let Some(ids_at) = ids_at {
+                let mut r = Reader::at(buf, ids_at);
                 let ids = r.bytes().map_err(corrupt)?;
                 self.infos.clear();
                 for _ in 0..n {
@@ -300,6 +312,16 @@ impl KnownCursor {
             .map_err(io::Error::other)?;
         self.loaded = Some(Span { contig, first: meta.first, last: meta.last });
         Ok(true)
+    }
+}
+
+/// How a payload starts when its alleles are the one-base `reference` and `alt` (upper-cased, each
+/// with its length 1 before it); `None` for longer alleles.
+#[inline(always)]
+fn snv_alleles(reference: &[u8], alt: &[u8]) -> Option<[u8; 4]> {
+    match (reference, alt) {
+        ([r], [a]) => Some([1, r.to_ascii_uppercase(), 1, a.to_ascii_uppercase()]),
+        _ => None,
     }
 }
 
