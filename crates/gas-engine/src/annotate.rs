@@ -11,7 +11,7 @@ use crate::bundle::known::KnownCursor;
 use crate::bundle::regions::{INTERGENIC, RegionClass, RegionCursor};
 use crate::bundle::sequence::SequenceCursor;
 use crate::bundle::tracks::TrackCursor;
-use crate::csq::{Consequences, CsqCaller};
+use crate::csq::{Consequences, CsqCaller, Key};
 use crate::summary::{ContigCount, Summary};
 use crate::vcf::{AltAllele, Header, Record, Tabs, VcfError, parse_split, read_header, split_line};
 
@@ -259,8 +259,13 @@ impl<'b> Pass<'b> {
                 }
             }
         }
-        // GENE and REGION written as one piece (`key` adds the separator before it).
-        info.key(&self.regions_written.entries);
+        // GENE and REGION written as one piece (`key` adds the separator before it); most records
+        // are between genes, whose entry is a constant (written with a few stores, not a copy call).
+        if self.regions_written.intergenic {
+            info.key(INTERGENIC_ENTRY);
+        } else {
+            info.key(&self.regions_written.entries);
+        }
         for (t, track) in bundle.tracks.iter().enumerate() {
             let hit = self.tracks[t]
                 .overlaps(track, &bundle.container, contig, record.pos, end)
@@ -272,7 +277,7 @@ impl<'b> Pass<'b> {
         }
         if bundle.has_consequences() {
             // Written in place, the key with the first entry.
-            let key: &'static [u8] = if info.empty { b"BCSQ=" } else { b";BCSQ=" };
+            let key = if info.empty { Key::First } else { Key::AfterOthers };
             let mut consequences = Consequences::new(info.out, key);
             // Symbolic insertions (`<INS…>`) and deletions (`<DEL>`, to INFO END) have consequences
             // too; the caller skips other symbols.
@@ -364,9 +369,9 @@ impl<'b> Pass<'b> {
         written.slot = most_severe.map_or(RegionClass::ALL.len(), |c| c as usize);
         let text = &mut written.entries;
         text.clear();
+        written.intergenic = genes.is_empty();
         if genes.is_empty() {
-            text.extend_from_slice(b"REGION=");
-            text.extend_from_slice(INTERGENIC.as_bytes());
+            text.extend_from_slice(INTERGENIC_ENTRY);
             return Ok(());
         }
         text.extend_from_slice(b"GENE=");
@@ -412,12 +417,17 @@ struct RegionsWritten {
     contig: u32,
     span: Option<(u32, u32)>,
     entries: Vec<u8>,
+    /// Whether `entries` is [`INTERGENIC_ENTRY`].
+    intergenic: bool,
     slot: usize,
 }
 
+/// The REGION entry of a record near no gene.
+const INTERGENIC_ENTRY: &[u8] = b"REGION=intergenic";
+
 impl Default for RegionsWritten {
     fn default() -> Self {
-        Self { contig: u32::MAX, span: None, entries: Vec::new(), slot: 0 }
+        Self { contig: u32::MAX, span: None, entries: Vec::new(), intergenic: false, slot: 0 }
     }
 }
 
@@ -586,7 +596,12 @@ fn write_header(
 
 #[cfg(test)]
 mod tests {
-    use super::name_word;
+    use super::{INTERGENIC, INTERGENIC_ENTRY, name_word};
+
+    #[test]
+    fn the_intergenic_entry_names_the_intergenic_class() {
+        assert_eq!(INTERGENIC_ENTRY, format!("REGION={INTERGENIC}").as_bytes());
+    }
 
     #[test]
     fn short_contig_names_compare_as_words_and_differ_by_length() {

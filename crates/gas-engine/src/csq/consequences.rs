@@ -10,10 +10,21 @@ use super::stage::{self, Stage};
 #[derive(Debug)]
 pub struct Consequences<'o> {
     text: &'o mut Vec<u8>,
-    key: &'static [u8],
+    key: Key,
     /// Where the value starts in `text`, once the key is written.
     start: Option<usize>,
     pub types: Flags,
+}
+
+/// What the value is written after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// Nothing: the entries alone.
+    None,
+    /// `BCSQ=`, the first INFO entry.
+    First,
+    /// `;BCSQ=`, after other INFO entries.
+    AfterOthers,
 }
 
 /// Entries without a protein change print the same text for every variant in that part of that
@@ -21,8 +32,8 @@ pub struct Consequences<'o> {
 pub type FormattedEntries = Vec<Vec<(Flags, Vec<u8>)>>;
 
 impl<'o> Consequences<'o> {
-    /// An empty value, to be written at the end of `text` after `key` (e.g. `;BCSQ=`).
-    pub fn new(text: &'o mut Vec<u8>, key: &'static [u8]) -> Self {
+    /// An empty value, to be written at the end of `text` after `key`.
+    pub fn new(text: &'o mut Vec<u8>, key: Key) -> Self {
         Self { text, key, start: None, types: 0 }
     }
 
@@ -33,7 +44,12 @@ impl<'o> Consequences<'o> {
     /// Where the value starts, after the key (written now if it is not yet).
     fn start(&mut self) -> usize {
         *self.start.get_or_insert_with(|| {
-            self.text.extend_from_slice(self.key);
+            // Each key a constant: written with a store or two, not a copy call.
+            match self.key {
+                Key::None => {}
+                Key::First => self.text.extend_from_slice(b"BCSQ="),
+                Key::AfterOthers => self.text.extend_from_slice(b";BCSQ="),
+            }
             self.text.len()
         })
     }

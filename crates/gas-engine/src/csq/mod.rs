@@ -14,5 +14,5 @@ mod sites;
 mod stage;
 
 pub use call::CsqCaller;
-pub use consequences::Consequences;
+pub use consequences::{Consequences, Key};
 pub use model::TranscriptModel;

@@ -4,7 +4,7 @@
 //! kept with its entries, and the variants after it whose REF lies in the stretch (SNVs and indels)
 //! reuse them.
 
-use super::consequences::{Consequences, FormattedEntries};
+use super::consequences::{Consequences, FormattedEntries, Key};
 use super::flags::Flags;
 use super::model::TranscriptModel;
 use super::stage::{Stage, Staged};
@@ -55,7 +55,7 @@ impl QuietStretch {
         let Some((from, to)) = stretch(transcripts, max_end, pos) else { return };
         (self.from, self.to) = (from, to);
         self.entries.extend_from_slice(&stage.entries);
-        let mut printed = Consequences::new(&mut self.printed, b"");
+        let mut printed = Consequences::new(&mut self.printed, Key::None);
         printed.add(stage, transcripts, formatted);
         self.types = printed.types;
     }
