@@ -118,6 +118,8 @@ pub struct Tabs {
 /// 64 bytes are compared at once (four SIMD compares per byte kind) into a bit mask of tabs and one
 /// of newlines; most lines fit in one such window, and their tabs are then taken from the mask in
 /// straight-line code.
+// Inlined into the pass's loop: a call per line cost more than the search.
+#[inline(always)]
 pub fn split_line(buf: &[u8], tabs: &mut Tabs) -> Option<usize> {
     let mut base = 0;
     loop {
