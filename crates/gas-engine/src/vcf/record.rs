@@ -230,9 +230,17 @@ pub fn parse_split<'a>(line: &'a [u8], tabs: &Tabs) -> Result<Record<'a>, String
     if id.is_empty() {
         return Err("ID is empty (use . for none)".to_owned());
     }
-    check_reference(reference)?;
-    let one_sequence_alt = check_alt(alt)?;
-    check_qual(qual)?;
+    // Most REF and ALT are one base and most QUAL a number or `.`: checked here, the rest in calls.
+    if !matches!(reference, [b] if is_base(*b)) {
+        check_reference(reference)?;
+    }
+    let one_sequence_alt = match alt {
+        [b] if is_base(*b) => true,
+        _ => check_alt(alt)?,
+    };
+    if !matches!(qual, [b'.'] | [b'0'..=b'9'] | [b'0'..=b'9', b'0'..=b'9']) {
+        check_qual(qual)?;
+    }
     if filter.is_empty() {
         return Err("FILTER is empty (use . for none)".to_owned());
     }
