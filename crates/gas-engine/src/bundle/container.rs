@@ -112,16 +112,46 @@ impl Container {
 
     /// `len` bytes at `at` within the section, into `buf` (resized).
     pub fn read_part(&self, name: &str, at: u64, len: usize, buf: &mut Vec<u8>) -> io::Result<()> {
+        buf.resize(len, 0);
+        self.read_part_into(name, at, buf)
+    }
+
+    /// `buf.len()` bytes at `at` within the section, into `buf`.
+    fn read_part_into(&self, name: &str, at: u64, buf: &mut [u8]) -> io::Result<()> {
         let &(offset, section_len) = self.sections.get(name).ok_or_else(|| {
             io::Error::new(io::ErrorKind::InvalidData, format!("bundle has no section {name}"))
         })?;
-        if at + len as u64 > section_len {
+        if at + buf.len() as u64 > section_len {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 "the annotation bundle is corrupt (block out of range)",
             ));
         }
-        buf.resize(len, 0);
         self.file.read_exact_at(buf, offset + at)
+    }
+}
+
+/// A cursor's window onto a section: its room only grows, so a read does not first zero the bytes it
+/// is about to overwrite (windows of up to half a megabyte, read thousands of times a pass).
+#[derive(Default)]
+pub struct Window {
+    room: Vec<u8>,
+    len: usize,
+}
+
+impl Window {
+    /// Reads `len` bytes at `at` within section `name`; empty after an error.
+    pub fn read(&mut self, container: &Container, name: &str, at: u64, len: usize) -> io::Result<()> {
+        if self.room.len() < len {
+            self.room.resize(len, 0);
+        }
+        self.len = 0;
+        container.read_part_into(name, at, &mut self.room[..len])?;
+        self.len = len;
+        Ok(())
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.room[..self.len]
     }
 }

@@ -5,7 +5,7 @@
 use std::io;
 
 use super::codec::{Corrupt, Reader, put_bytes, put_varint};
-use super::container::{Container, ContainerWriter};
+use super::container::{Container, ContainerWriter, Window};
 
 /// Records per block (a position's records never straddle blocks, so a block may run a little over).
 const BLOCK_RECORDS: usize = 512;
@@ -190,12 +190,12 @@ pub struct KnownCursor {
     /// Where the last lookup in the loaded block landed.
     next: usize,
     /// Bytes `window_start..` of the loaded block's section: the block and those after it.
-    buf: Vec<u8>,
+    window: Window,
     window_start: u64,
     window_contig: u32,
     /// Bytes read past a block: doubled on each read in order, none after a jump (an unsorted input).
     ahead: u64,
-    /// Where the loaded block lies in `buf`.
+    /// Where the loaded block lies in `window`.
     block: std::ops::Range<usize>,
     /// The records' positions (sorted), searched on every lookup.
     positions: Vec<u32>,
@@ -241,7 +241,7 @@ impl KnownCursor {
             }
         }
         self.next = i;
-        let (n, buf) = (bundle.known.info_fields, &self.buf[self.block.clone()]);
+        let (n, buf) = (bundle.known.info_fields, &self.window.bytes()[self.block.clone()]);
         let snv = snv_alleles(reference, alt);
         while i < positions.len() && positions[i] == pos {
             let at = self.payloads[i] as usize;
@@ -292,23 +292,23 @@ impl KnownCursor {
         let (at, len) = (meta.at, meta.len as usize);
         let held = self.window_contig == contig
             && at >= self.window_start
-            && at + len as u64 <= self.window_start + self.buf.len() as u64;
+            && at + len as u64 <= self.window_start + self.window.bytes().len() as u64;
         if !held {
             // A sorted input reads the blocks in order (this one lies just past the window): a read
             // brings the next ones too, more as the order holds. An unsorted input reads only the
             // block it jumps to.
-            let window_end = self.window_start + self.buf.len() as u64;
+            let window_end = self.window_start + self.window.bytes().len() as u64;
             let in_order = self.window_contig == contig && at >= window_end && at - window_end < IN_ORDER;
             self.ahead = if in_order { (self.ahead * 2).clamp(IN_ORDER, READ_AHEAD) } else { 0 };
             let section = &index.sections[contig as usize];
             let section_len = bundle.container.section_len(section).unwrap_or(0);
             let wanted = (len as u64).max(self.ahead.min(section_len.saturating_sub(at)));
-            bundle.container.read_part(section, at, wanted as usize, &mut self.buf)?;
+            self.window.read(&bundle.container, section, at, wanted as usize)?;
             (self.window_contig, self.window_start) = (contig, at);
         }
         let from = (at - self.window_start) as usize;
         self.block = from..from + len;
-        decode_block(&self.buf[self.block.clone()], &mut self.positions, &mut self.payloads)
+        decode_block(&self.window.bytes()[self.block.clone()], &mut self.positions, &mut self.payloads)
             .map_err(io::Error::other)?;
         self.loaded = Some(Span { contig, first: meta.first, last: meta.last });
         Ok(true)
