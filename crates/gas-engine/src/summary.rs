@@ -73,7 +73,17 @@ impl Summary {
 
     /// Counts one record's BCSQ consequence types (each type once per record). Records are tallied by
     /// their set of types (few distinct ones); [`Summary::finish`] turns the sets into per-type counts.
+    // Inlined: most records count the same set as the one before.
+    #[inline(always)]
     pub fn count_consequences(&mut self, types: crate::csq::flags::Flags) {
+        match self.consequence_sets.get_mut(self.last_set) {
+            Some((set, count)) if *set == types => *count += 1,
+            _ => self.count_another_set(types),
+        }
+    }
+
+    #[inline(never)]
+    fn count_another_set(&mut self, types: crate::csq::flags::Flags) {
         let sets = &mut self.consequence_sets;
         if sets.get(self.last_set).is_none_or(|(set, _)| *set != types) {
             self.last_set = match sets.iter().position(|(set, _)| *set == types) {
