@@ -199,7 +199,7 @@ pub struct KnownCursor {
     block: std::ops::Range<usize>,
     /// The records' positions (sorted), searched on every lookup.
     positions: Vec<u32>,
-    /// Where each record's payload starts in `buf`.
+    /// Where each record's payload starts in the loaded block.
     payloads: Vec<u32>,
     /// The INFO values of the record that matched, as ranges in `buf`.
     infos: Vec<(u32, u32)>,
