@@ -82,18 +82,17 @@ impl Summary {
         }
     }
 
+    /// Counts a set other than the last one counted.
     #[inline(never)]
     fn count_another_set(&mut self, types: crate::csq::flags::Flags) {
         let sets = &mut self.consequence_sets;
-        if sets.get(self.last_set).is_none_or(|(set, _)| *set != types) {
-            self.last_set = match sets.iter().position(|(set, _)| *set == types) {
-                Some(at) => at,
-                None => {
-                    sets.push((types, 0));
-                    sets.len() - 1
-                }
-            };
-        }
+        self.last_set = match sets.iter().position(|(set, _)| *set == types) {
+            Some(at) => at,
+            None => {
+                sets.push((types, 0));
+                sets.len() - 1
+            }
+        };
         sets[self.last_set].1 += 1;
     }
 
