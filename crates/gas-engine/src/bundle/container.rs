@@ -136,6 +136,8 @@ impl Container {
 #[derive(Default)]
 pub struct Window {
     room: Vec<u8>,
+    /// The window is bytes `start..start + len` of its section.
+    start: u64,
     len: usize,
 }
 
@@ -147,11 +149,31 @@ impl Window {
         }
         self.len = 0;
         container.read_part_into(name, at, &mut self.room[..len])?;
-        self.len = len;
+        (self.start, self.len) = (at, len);
         Ok(())
     }
 
     pub fn bytes(&self) -> &[u8] {
         &self.room[..self.len]
+    }
+
+    /// Where the window starts in its section.
+    pub fn start(&self) -> u64 {
+        self.start
+    }
+
+    /// Where the window ends in its section (exclusive).
+    pub fn end(&self) -> u64 {
+        self.start + self.len as u64
+    }
+
+    /// Whether bytes `at..at + len` of the section are in the window.
+    pub fn holds(&self, at: u64, len: usize) -> bool {
+        at >= self.start && at + len as u64 <= self.end()
+    }
+
+    /// Whether `at` lies past the window's end by less than `distance`: a cursor reading in order.
+    pub fn just_past(&self, at: u64, distance: u64) -> bool {
+        at >= self.end() && at - self.end() < distance
     }
 }

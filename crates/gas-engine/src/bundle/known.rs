@@ -189,9 +189,8 @@ pub struct KnownCursor {
     gap: Option<Span>,
     /// Where the last lookup in the loaded block landed.
     next: usize,
-    /// Bytes `window_start..` of the loaded block's section: the block and those after it.
+    /// Bytes of the loaded block's section (on `window_contig`): the block and those after it.
     window: Window,
-    window_start: u64,
     window_contig: u32,
     /// Bytes read past a block: doubled on each read in order, none after a jump (an unsorted input).
     ahead: u64,
@@ -290,23 +289,20 @@ impl KnownCursor {
         self.positions.clear();
         self.payloads.clear();
         let (at, len) = (meta.at, meta.len as usize);
-        let held = self.window_contig == contig
-            && at >= self.window_start
-            && at + len as u64 <= self.window_start + self.window.bytes().len() as u64;
-        if !held {
+        let same_contig = self.window_contig == contig;
+        if !(same_contig && self.window.holds(at, len)) {
             // A sorted input reads the blocks in order (this one lies just past the window): a read
             // brings the next ones too, more as the order holds. An unsorted input reads only the
             // block it jumps to.
-            let window_end = self.window_start + self.window.bytes().len() as u64;
-            let in_order = self.window_contig == contig && at >= window_end && at - window_end < IN_ORDER;
+            let in_order = same_contig && self.window.just_past(at, IN_ORDER);
             self.ahead = if in_order { (self.ahead * 2).clamp(IN_ORDER, READ_AHEAD) } else { 0 };
             let section = &index.sections[contig as usize];
             let section_len = bundle.container.section_len(section).unwrap_or(0);
             let wanted = (len as u64).max(self.ahead.min(section_len.saturating_sub(at)));
             self.window.read(&bundle.container, section, at, wanted as usize)?;
-            (self.window_contig, self.window_start) = (contig, at);
+            self.window_contig = contig;
         }
-        let from = (at - self.window_start) as usize;
+        let from = (at - self.window.start()) as usize;
         self.block = from..from + len;
         decode_block(&self.window.bytes()[self.block.clone()], &mut self.positions, &mut self.payloads)
             .map_err(io::Error::other)?;

@@ -17,7 +17,6 @@ const AHEAD: u64 = 60 * 1024;
 #[derive(Default)]
 pub struct SequenceCursor {
     contig: Option<u32>,
-    start: u64,
     bases: Window,
 }
 
@@ -25,23 +24,19 @@ impl SequenceCursor {
     /// The base at 1-based `pos` on `contig`, or `None` past either end (or without a sequence).
     pub fn base(&mut self, bundle: &Bundle, contig: u32, pos: u32) -> io::Result<Option<u8>> {
         let at = u64::from(pos).saturating_sub(1);
-        let cached = self.contig == Some(contig)
-            && at >= self.start
-            && at < self.start + self.bases.bytes().len() as u64;
-        if !cached {
+        let same_contig = self.contig == Some(contig);
+        if !(same_contig && self.bases.holds(at, 1)) {
             let section = &bundle.sequence_sections[contig as usize];
             let Some(len) = bundle.container.section_len(section) else { return Ok(None) };
             if at >= len {
                 return Ok(None);
             }
-            let window_end = self.start + self.bases.bytes().len() as u64;
-            let in_order = self.contig == Some(contig) && at >= window_end && at - window_end < BEHIND;
+            let in_order = same_contig && self.bases.just_past(at, BEHIND);
             let start = at.saturating_sub(BEHIND);
             let end = if in_order { (at + AHEAD).min(len) } else { at + 1 };
             self.bases.read(&bundle.container, section, start, (end - start) as usize)?;
             self.contig = Some(contig);
-            self.start = start;
         }
-        Ok(self.bases.bytes().get((at - self.start) as usize).copied())
+        Ok(self.bases.bytes().get((at - self.bases.start()) as usize).copied())
     }
 }
