@@ -172,8 +172,9 @@ impl Window {
         at >= self.start && at + len as u64 <= self.end()
     }
 
-    /// Whether `at` lies past the window's end by less than `distance`: a cursor reading in order.
-    pub fn just_past(&self, at: u64, distance: u64) -> bool {
-        at >= self.end() && at - self.end() < distance
+    /// Whether a read from `at` goes on from the window: `at` lies in it or less than `distance` past
+    /// its end (a cursor reading in order; one that needs more than the window holds from `at`).
+    pub fn continued_from(&self, at: u64, distance: u64) -> bool {
+        at >= self.start && at < self.end() + distance
     }
 }

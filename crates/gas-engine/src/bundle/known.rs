@@ -179,7 +179,7 @@ const READ_AHEAD: u64 = 512 * 1024;
 /// has no variant in a block's span skips it).
 const IN_ORDER: u64 = 64 * 1024;
 
-/// Reads known variants for a pass; keeps the current block, its positions decoded and each record's
+/// Reads known variants for a pass; keeps the current block, its keys decoded and each record's
 /// payload (alleles, IDs, INFO values) read only when a lookup reaches its position.
 #[derive(Default)]
 pub struct KnownCursor {
@@ -196,8 +196,8 @@ pub struct KnownCursor {
     ahead: u64,
     /// Where the loaded block lies in `window`.
     block: std::ops::Range<usize>,
-    /// The records' positions (sorted), searched on every lookup.
-    positions: Vec<u32>,
+    /// One key per record (see [`key`]), in the block's order: sorted.
+    keys: Vec<u64>,
     /// Where each record's payload starts in the loaded block.
     payloads: Vec<u32>,
     /// The INFO values of the record that matched, as ranges in `buf`.
@@ -213,7 +213,8 @@ struct Span {
 }
 
 impl KnownCursor {
-    /// Calls `found` for every known record at (`contig`, `pos`) with these normalized alleles.
+    /// Calls `found` for every known record at (`contig`, `pos`) with these normalized alleles (bases,
+    /// in either case).
     pub fn for_each_match(
         &mut self,
         bundle: &super::Bundle,
@@ -228,28 +229,27 @@ impl KnownCursor {
         if !within(self.loaded) && (within(self.gap) || !self.load_block_of(bundle, contig, pos)?) {
             return Ok(());
         }
-        let positions = &self.positions[..];
+        let keys = &self.keys[..];
+        let (first, next_position) = (u64::from(pos) << 32, (u64::from(pos) + 1) << 32);
         // A sorted input asks for positions in order: step on from the last answer (each record is
         // stepped over once per pass); an earlier position is searched for.
-        let mut i = self.next.min(positions.len());
-        if i > 0 && positions[i - 1] >= pos {
-            i = positions.partition_point(|&p| p < pos);
+        let mut i = self.next.min(keys.len());
+        if i > 0 && keys[i - 1] >= first {
+            i = keys.partition_point(|&k| k < first);
         } else {
-            while i < positions.len() && positions[i] < pos {
+            while i < keys.len() && keys[i] < first {
                 i += 1;
             }
         }
         self.next = i;
         let (n, buf) = (bundle.known.info_fields, &self.window.bytes()[self.block.clone()]);
-        let snv = snv_alleles(reference, alt);
-        while i < positions.len() && positions[i] == pos {
+        // An SNV's key is its whole lookup; other alleles compare their payloads.
+        let snv = snv_key(pos, reference, alt);
+        while i < keys.len() && keys[i] < next_position {
             let at = self.payloads[i] as usize;
             let corrupt = |e: Corrupt| io::Error::other(e);
             let ids_at = match snv {
-                // Both alleles at once: a known SNV with these bases starts its payload so.
-                Some(alleles) => {
-                    buf.get(at..).and_then(<[u8]>::first_chunk).filter(|&b| *b == alleles).map(|_| at + 4)
-                }
+                Some(key) => (keys[i] == key).then_some(at + 4),
                 None => {
                     let mut r = Reader::at(buf, at);
                     (same_allele(r.bytes().map_err(corrupt)?, reference)
@@ -286,15 +286,15 @@ impl KnownCursor {
         let meta = blocks[b];
         self.loaded = None;
         self.next = 0;
-        self.positions.clear();
+        self.keys.clear();
         self.payloads.clear();
         let (at, len) = (meta.at, meta.len as usize);
         let same_contig = self.window_contig == contig;
         if !(same_contig && self.window.holds(at, len)) {
-            // A sorted input reads the blocks in order (this one lies just past the window): a read
-            // brings the next ones too, more as the order holds. An unsorted input reads only the
-            // block it jumps to.
-            let in_order = same_contig && self.window.just_past(at, IN_ORDER);
+            // A sorted input reads the blocks in order (this one runs past the window's end, or lies
+            // just past it): a read brings the next ones too, more as the order holds. An unsorted
+            // input reads only the block it jumps to.
+            let in_order = same_contig && self.window.continued_from(at, IN_ORDER);
             self.ahead = if in_order { (self.ahead * 2).clamp(IN_ORDER, READ_AHEAD) } else { 0 };
             let section = &index.sections[contig as usize];
             let section_len = bundle.container.section_len(section).unwrap_or(0);
@@ -304,19 +304,27 @@ impl KnownCursor {
         }
         let from = (at - self.window.start()) as usize;
         self.block = from..from + len;
-        decode_block(&self.window.bytes()[self.block.clone()], &mut self.positions, &mut self.payloads)
+        decode_block(&self.window.bytes()[self.block.clone()], &mut self.keys, &mut self.payloads)
             .map_err(io::Error::other)?;
         self.loaded = Some(Span { contig, first: meta.first, last: meta.last });
         Ok(true)
     }
 }
 
-/// How a payload starts when its alleles are the one-base `reference` and `alt` (upper-cased, each
-/// with its length 1 before it); `None` for longer alleles.
+/// A record's key: its position in the high half, the first four bytes of its payload (big-endian)
+/// in the low half. For a one-base REF and ALT those bytes are `1, REF, 1, ALT`: the whole alleles.
+/// Keys sort as the records do (by position, then payload).
+fn key(pos: u32, payload: &[u8]) -> u64 {
+    let head = payload.first_chunk::<4>().map_or(0, |head| u32::from_be_bytes(*head));
+    u64::from(pos) << 32 | u64::from(head)
+}
+
+/// The key a known SNV with these bases at `pos` has (stored upper-cased); `None` for longer
+/// alleles. The alleles are bases, letters all: clearing bit 5 upper-cases them.
 #[inline(always)]
-fn snv_alleles(reference: &[u8], alt: &[u8]) -> Option<[u8; 4]> {
+fn snv_key(pos: u32, reference: &[u8], alt: &[u8]) -> Option<u64> {
     match (reference, alt) {
-        ([r], [a]) => Some([1, r.to_ascii_uppercase(), 1, a.to_ascii_uppercase()]),
+        ([r], [a]) => Some(key(pos, &[1, r & 0xdf, 1, a & 0xdf])),
         _ => None,
     }
 }
@@ -331,19 +339,19 @@ fn same_allele(known: &[u8], query: &[u8]) -> bool {
     }
 }
 
-/// Reads a block's positions and where each record's payload starts.
-fn decode_block(buf: &[u8], positions: &mut Vec<u32>, payloads: &mut Vec<u32>) -> Result<(), Corrupt> {
+/// Reads a block's keys (see [`key`]) and where each record's payload starts.
+fn decode_block(buf: &[u8], keys: &mut Vec<u64>, payloads: &mut Vec<u32>) -> Result<(), Corrupt> {
     let mut r = Reader::new(buf);
     let mut pos = 0u32;
     let count = r.varint()?;
     // At most one record per byte: a damaged count cannot ask for more room than the block holds.
     let room = (count as usize).min(buf.len());
-    positions.reserve(room);
+    keys.reserve(room);
     payloads.reserve(room);
     for _ in 0..count {
         pos = pos.checked_add(r.u32()?).ok_or(Corrupt("position overflow"))?;
-        let (at, _) = r.bytes_range()?;
-        positions.push(pos);
+        let (at, len) = r.bytes_range()?;
+        keys.push(key(pos, &buf[at as usize..(at + len) as usize]));
         payloads.push(at);
     }
     Ok(())

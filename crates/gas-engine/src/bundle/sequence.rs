@@ -31,7 +31,7 @@ impl SequenceCursor {
             if at >= len {
                 return Ok(None);
             }
-            let in_order = same_contig && self.bases.just_past(at, BEHIND);
+            let in_order = same_contig && self.bases.continued_from(at, BEHIND);
             let start = at.saturating_sub(BEHIND);
             let end = if in_order { (at + AHEAD).min(len) } else { at + 1 };
             self.bases.read(&bundle.container, section, start, (end - start) as usize)?;
