@@ -12,6 +12,7 @@ use crate::bundle::regions::{INTERGENIC, RegionClass, RegionCursor};
 use crate::bundle::sequence::SequenceCursor;
 use crate::bundle::tracks::TrackCursor;
 use crate::csq::{Consequences, CsqCaller, Key};
+use crate::short_copy::{Padded, append};
 use crate::summary::{ContigCount, Summary};
 use crate::vcf::{AltAllele, Header, Record, Tabs, VcfError, parse_split, read_header, split_line};
 
@@ -68,9 +69,9 @@ pub fn annotate(
         let mut rest = buffered;
         while let Some(end) = split_line(rest, &mut tabs) {
             n += 1;
-            let line = trim_end(&rest[..end]);
+            let line = Line { text: trim_end(&rest[..end]), buffered: rest };
             rest = &rest[end + 1..];
-            if !line.is_empty() {
+            if !line.text.is_empty() {
                 pass.annotate_line(line, &tabs, n, &mut out, &mut summary)?;
                 if summary.total & 0xffff == 0 {
                     checkpoint(summary.total, options, progress)?;
@@ -86,8 +87,8 @@ pub fn annotate(
             input.read_until(b'\n', &mut straddling).map_err(VcfError::Io)?;
             split_line(&straddling, &mut tabs);
             n += 1;
-            let line = trim_end(&straddling);
-            if !line.is_empty() {
+            let line = Line { text: trim_end(&straddling), buffered: &straddling };
+            if !line.text.is_empty() {
                 pass.annotate_line(line, &tabs, n, &mut out, &mut summary)?;
                 if summary.total & 0xffff == 0 {
                     checkpoint(summary.total, options, progress)?;
@@ -118,6 +119,14 @@ fn checkpoint(
     Ok(())
 }
 
+/// A data line (without its line end) and the input buffered from its start: the line and what
+/// follows it, which short copies of the line's pieces may read past its end (see [`crate::short_copy`]).
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    text: &'a [u8],
+    buffered: &'a [u8],
+}
+
 /// Output bytes gathered before one write.
 const OUTPUT_BATCH: usize = 1 << 18;
 
@@ -138,7 +147,6 @@ struct Pass<'b> {
     sequence: SequenceCursor,
     aligned: (Vec<u8>, Vec<u8>),
     last_contig: Option<LastContig>,
-    new_ids: Vec<u8>,
     info_values: Vec<Vec<Vec<u8>>>,
     genes: Vec<(u32, RegionClass)>,
     regions_written: RegionsWritten,
@@ -155,7 +163,6 @@ impl<'b> Pass<'b> {
             sequence: SequenceCursor::default(),
             aligned: (Vec::new(), Vec::new()),
             last_contig: None,
-            new_ids: Vec::new(),
             info_values: vec![Vec::new(); bundle.manifest.known_info.len()],
             genes: Vec::new(),
             regions_written: RegionsWritten::default(),
@@ -180,7 +187,7 @@ impl<'b> Pass<'b> {
 
     fn annotate_line(
         &mut self,
-        line: &[u8],
+        Line { text: line, buffered }: Line<'_>,
         tabs: &Tabs,
         n: u64,
         out: &mut Vec<u8>,
@@ -196,8 +203,16 @@ impl<'b> Pass<'b> {
         };
         let bundle = self.bundle;
 
+        // The record as it is up to its INFO column (most get no new ID), then our INFO entries; INFO
+        // is copied too unless it is `.` (our entries replace it).
+        let offset = |column: &[u8]| column.as_ptr() as usize - line.as_ptr() as usize;
+        let (id_at, id_end) = (offset(record.id), offset(record.id) + record.id.len());
+        let info_empty = record.info == b".";
+        let copied_to = offset(record.info) + if info_empty { 0 } else { record.info.len() };
+        let mut ids = IdColumn { start: out.len() + id_at, own: record.id, added_from: None };
+        append(out, buffered, copied_to);
+
         // Known variants, per ALT allele.
-        self.new_ids.clear();
         if !self.info_values.is_empty() {
             let alt_count = record.alt_count();
             for values in &mut self.info_values {
@@ -208,14 +223,15 @@ impl<'b> Pass<'b> {
         let mut matched = false;
         // Most records have one ALT allele of bases: no need to iterate.
         if let Some(alt) = record.single_sequence_alt() {
-            matched = self.find_known(&record, contig, 0, alt)?;
+            matched = self.find_known(&record, contig, 0, alt, &mut ids, out)?;
         } else {
             for (i, allele) in record.alt_alleles().enumerate() {
                 if let AltAllele::Sequence(alt) = allele {
-                    matched |= self.find_known(&record, contig, i, alt)?;
+                    matched |= self.find_known(&record, contig, i, alt, &mut ids, out)?;
                 }
             }
         }
+        ids.finish(out, &buffered[id_end..], copied_to - id_end);
 
         // Genes and regions over the REF span: the entries written for the last record where they
         // are the same, else looked up.
@@ -224,23 +240,6 @@ impl<'b> Pass<'b> {
             self.write_regions(contig, record.pos, end)?;
         }
 
-        // The record, with ID and INFO extended: the columns between copied as they are, INFO too
-        // unless it is `.` (our fields replace it).
-        let offset = |column: &[u8]| column.as_ptr() as usize - line.as_ptr() as usize;
-        let id_at = offset(record.id);
-        let info_empty = record.info == b".";
-        let copied_to = offset(record.info) + if info_empty { 0 } else { record.info.len() };
-        if self.new_ids.is_empty() {
-            out.extend_from_slice(&line[..copied_to]);
-        } else {
-            out.extend_from_slice(&line[..id_at]);
-            if record.id != b"." {
-                out.extend_from_slice(record.id);
-                out.push(b';');
-            }
-            out.extend_from_slice(&self.new_ids);
-            out.extend_from_slice(&line[id_at + record.id.len()..copied_to]);
-        }
         let mut info = InfoWriter { out, empty: info_empty };
         if matched {
             // Most INFO columns have no `DB` anywhere: no need to split them.
@@ -264,7 +263,8 @@ impl<'b> Pass<'b> {
         if self.regions_written.intergenic {
             info.key(INTERGENIC_ENTRY);
         } else {
-            info.key(&self.regions_written.entries);
+            info.separate();
+            self.regions_written.entries.append_to(info.out);
         }
         for (t, track) in bundle.tracks.iter().enumerate() {
             let hit = self.tracks[t]
@@ -311,14 +311,16 @@ impl<'b> Pass<'b> {
         Ok(())
     }
 
-    /// Looks up ALT allele `i` (`alt`, bases) among the known variants: adds their IDs to `new_ids`
-    /// and their INFO values to `info_values`; returns whether any matched.
+    /// Looks up ALT allele `i` (`alt`, bases) among the known variants: adds their IDs to the record's
+    /// ID column (`ids`, in `out`) and their INFO values to `info_values`; returns whether any matched.
     fn find_known(
         &mut self,
         record: &Record<'_>,
         contig: u32,
         i: usize,
         alt: &[u8],
+        ids: &mut IdColumn<'_>,
+        out: &mut Vec<u8>,
     ) -> Result<bool, AnnotateError> {
         let bundle = self.bundle;
         let mut norm = normalize(record.pos, record.reference, alt);
@@ -338,12 +340,12 @@ impl<'b> Pass<'b> {
             }
             norm = crate::alleles::Normalized { pos, reference, alt };
         }
-        let (new_ids, info_values) = (&mut self.new_ids, &mut self.info_values);
+        let info_values = &mut self.info_values;
         let mut matched = false;
         self.known
             .for_each_match(bundle, contig, norm.pos, norm.reference, norm.alt, |m| {
                 matched = true;
-                add_ids(new_ids, record.id, m.ids);
+                ids.add(out, m.ids, m.ids_in_block);
                 for (f, values) in info_values.iter_mut().enumerate() {
                     if values[i].is_empty() {
                         values[i].extend_from_slice(m.info(f));
@@ -367,27 +369,27 @@ impl<'b> Pass<'b> {
         written.span = span;
         let most_severe = genes.iter().map(|(_, c)| *c).min();
         written.slot = most_severe.map_or(RegionClass::ALL.len(), |c| c as usize);
-        let text = &mut written.entries;
-        text.clear();
         written.intergenic = genes.is_empty();
-        if genes.is_empty() {
-            text.extend_from_slice(INTERGENIC_ENTRY);
-            return Ok(());
-        }
-        text.extend_from_slice(b"GENE=");
-        for (i, (gene, _)) in genes.iter().enumerate() {
-            if i > 0 {
-                text.push(b',');
+        written.entries.rewrite(|text| {
+            if genes.is_empty() {
+                text.extend_from_slice(INTERGENIC_ENTRY);
+                return;
             }
-            text.extend_from_slice(bundle.regions.gene_info_name(*gene).as_bytes());
-        }
-        text.extend_from_slice(b";REGION=");
-        for (i, (_, class)) in genes.iter().enumerate() {
-            if i > 0 {
-                text.push(b',');
+            text.extend_from_slice(b"GENE=");
+            for (i, (gene, _)) in genes.iter().enumerate() {
+                if i > 0 {
+                    text.push(b',');
+                }
+                text.extend_from_slice(bundle.regions.gene_info_name(*gene).as_bytes());
             }
-            text.extend_from_slice(class.name().as_bytes());
-        }
+            text.extend_from_slice(b";REGION=");
+            for (i, (_, class)) in genes.iter().enumerate() {
+                if i > 0 {
+                    text.push(b',');
+                }
+                text.extend_from_slice(class.name().as_bytes());
+            }
+        });
         Ok(())
     }
 }
@@ -416,7 +418,7 @@ fn name_word(line: &[u8], len: usize) -> Option<u64> {
 struct RegionsWritten {
     contig: u32,
     span: Option<(u32, u32)>,
-    entries: Vec<u8>,
+    entries: Padded,
     /// Whether `entries` is [`INTERGENIC_ENTRY`].
     intergenic: bool,
     slot: usize,
@@ -427,7 +429,7 @@ const INTERGENIC_ENTRY: &[u8] = b"REGION=intergenic";
 
 impl Default for RegionsWritten {
     fn default() -> Self {
-        Self { contig: u32::MAX, span: None, entries: Vec::new(), intergenic: false, slot: 0 }
+        Self { contig: u32::MAX, span: None, entries: Padded::default(), intergenic: false, slot: 0 }
     }
 }
 
@@ -447,11 +449,16 @@ struct InfoWriter<'o> {
 
 impl InfoWriter<'_> {
     fn key(&mut self, key: &[u8]) {
+        self.separate();
+        self.out.extend_from_slice(key);
+    }
+
+    /// Ends the entry before the next one, which the caller writes.
+    fn separate(&mut self) {
         if !self.empty {
             self.out.push(b';');
         }
         self.empty = false;
-        self.out.extend_from_slice(key);
     }
 
     fn flag(&mut self, name: &[u8]) {
@@ -465,21 +472,60 @@ impl InfoWriter<'_> {
     }
 }
 
-/// Appends to `new_ids` the IDs of `known` (a clean list: see `clean_ids`) that neither the
-/// record's own (`have`) nor `new_ids` has yet.
-fn add_ids(new_ids: &mut Vec<u8>, have: &[u8], known: &[u8]) {
-    // The usual case, a record without IDs matching one known record: its list as it is.
-    if have == b"." && new_ids.is_empty() {
-        new_ids.extend_from_slice(known);
-        return;
-    }
-    for id in known.split(|b| *b == b';').filter(|id| !id.is_empty()) {
-        if !list_contains(have, b';', id) && !list_contains(new_ids, b';', id) {
-            if !new_ids.is_empty() {
-                new_ids.push(b';');
-            }
-            new_ids.extend_from_slice(id);
+/// A record's ID column as it is written to the output: the record's own IDs (`own`), then the known
+/// ones found that it lacks, each once. The record is first copied as it is (most get no new ID): the
+/// first known ID cuts the copy back to the column's start, and [`IdColumn::finish`] copies the rest
+/// of the line after the column again.
+struct IdColumn<'l> {
+    /// Where the column starts in the output.
+    start: usize,
+    own: &'l [u8],
+    /// Where the added IDs start in the output, once the copy was cut.
+    added_from: Option<usize>,
+}
+
+impl IdColumn<'_> {
+    /// Adds the IDs of `known` (a clean list: see `clean_ids`; `known_in_block` is it and the rest of
+    /// its block, for a chunk copy) that the column lacks.
+    fn add(&mut self, out: &mut Vec<u8>, known: &[u8], known_in_block: &[u8]) {
+        if known.is_empty() {
+            return;
         }
+        let added_from = match self.added_from {
+            Some(at) => at,
+            None => {
+                out.truncate(self.start);
+                if self.own != b"." {
+                    out.extend_from_slice(self.own);
+                    out.push(b';');
+                }
+                *self.added_from.insert(out.len())
+            }
+        };
+        // The usual case, a record without IDs matching one known record: its list as it is.
+        if self.own == b"." && out.len() == added_from {
+            append(out, known_in_block, known.len());
+            return;
+        }
+        for id in known.split(|b| *b == b';').filter(|id| !id.is_empty()) {
+            if !list_contains(&out[self.start..], b';', id) {
+                if out.len() > added_from {
+                    out.push(b';');
+                }
+                out.extend_from_slice(id);
+            }
+        }
+    }
+
+    /// Ends the column, and when IDs were added copies the rest of the line after it: `after[..len]`
+    /// (`after` is the line from the column's end on, and what follows it).
+    fn finish(self, out: &mut Vec<u8>, after: &[u8], len: usize) {
+        let Some(added_from) = self.added_from else { return };
+        if out.len() == added_from {
+            // The record had every known ID already: drop the `;` written after its own.
+            out.pop();
+        }
+        append(out, after, len);
     }
 }
 

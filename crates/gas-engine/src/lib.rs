@@ -13,6 +13,7 @@ pub mod bundle;
 pub mod csq;
 pub mod input;
 mod search;
+mod short_copy;
 pub mod sources;
 pub mod summary;
 pub mod vcf;

@@ -161,6 +161,8 @@ impl KnownIndex {
 /// One known record that matched.
 pub struct KnownMatch<'a> {
     pub ids: &'a [u8],
+    /// `ids` and the rest of the block after them (a chunk copy of `ids` may read past them).
+    pub ids_in_block: &'a [u8],
     infos: &'a [(u32, u32)],
     buf: &'a [u8],
 }
@@ -260,11 +262,12 @@ impl KnownCursor {
             if let Some(ids_at) = ids_at {
                 let mut r = Reader::at(buf, ids_at);
                 let ids = r.bytes().map_err(corrupt)?;
+                let ids_in_block = &buf[r.position() - ids.len()..];
                 self.infos.clear();
                 for _ in 0..n {
                     self.infos.push(r.bytes_range().map_err(corrupt)?);
                 }
-                found(KnownMatch { ids, infos: &self.infos, buf });
+                found(KnownMatch { ids, ids_in_block, infos: &self.infos, buf });
             }
             i += 1;
         }

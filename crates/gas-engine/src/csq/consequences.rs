@@ -3,6 +3,7 @@
 use super::flags::Flags;
 use super::model::TranscriptModel;
 use super::stage::{self, Stage};
+use crate::short_copy::Padded;
 
 /// One record's BCSQ value (the entries of all ALT alleles, without duplicates, joined by `,`),
 /// written at the end of `text` after its key (written with the first entry: a record without any
@@ -87,11 +88,11 @@ impl<'o> Consequences<'o> {
     }
 
     /// Adds the entries of the first allele as already printed (with the types they print).
-    pub(super) fn add_printed(&mut self, printed: &[u8], types: Flags) {
+    pub(super) fn add_printed(&mut self, printed: &Padded, types: Flags) {
         debug_assert!(self.is_empty(), "printed entries are not checked for duplicates");
         if !printed.is_empty() {
             self.start();
-            self.text.extend_from_slice(printed);
+            printed.append_to(self.text);
             self.types |= types;
         }
     }

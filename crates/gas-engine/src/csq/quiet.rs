@@ -8,6 +8,7 @@ use super::consequences::{Consequences, FormattedEntries, Key};
 use super::flags::Flags;
 use super::model::TranscriptModel;
 use super::stage::{Stage, Staged};
+use crate::short_copy::Padded;
 
 /// How far from every transcript, exon, coding and UTR boundary a stretch stays: more than any window
 /// an SNV is checked against (the splice region reaches 8 intron bases, the coding check one base past
@@ -22,7 +23,7 @@ pub struct QuietStretch {
     from: u32,
     to: u32,
     pub entries: Vec<Staged>,
-    pub printed: Vec<u8>,
+    pub printed: Padded,
     pub types: Flags,
 }
 
@@ -31,7 +32,7 @@ impl QuietStretch {
     pub fn clear(&mut self) {
         (self.from, self.to) = (1, 0);
         self.entries.clear();
-        self.printed.clear();
+        self.printed.rewrite(|_| {});
         self.types = 0;
     }
 
@@ -55,9 +56,13 @@ impl QuietStretch {
         let Some((from, to)) = stretch(transcripts, max_end, pos) else { return };
         (self.from, self.to) = (from, to);
         self.entries.extend_from_slice(&stage.entries);
-        let mut printed = Consequences::new(&mut self.printed, Key::None);
-        printed.add(stage, transcripts, formatted);
-        self.types = printed.types;
+        let mut types = 0;
+        self.printed.rewrite(|text| {
+            let mut printed = Consequences::new(text, Key::None);
+            printed.add(stage, transcripts, formatted);
+            types = printed.types;
+        });
+        self.types = types;
     }
 }
 

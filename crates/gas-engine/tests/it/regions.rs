@@ -134,6 +134,44 @@ fn known_alleles_match_however_they_are_written() {
     assert!(out.contains("##INFO=<ID=HOT,Number=0,Type=Flag,"));
 }
 
+/// The ID column keeps the user's IDs first and adds each known ID once, across ALT alleles; the
+/// rest of the line is copied after it unchanged.
+#[test]
+fn the_id_column_gets_each_known_id_once_after_the_users_own() {
+    let known = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n\
+        chr1\t100\trs1\tA\tC\t.\t.\t.\n\
+        chr1\t100\trs2;rs9\tA\tG\t.\t.\t.\n\
+        chr1\t200\t.\tT\tC\t.\t.\t.\n\
+        chr1\t300\trs3\tG\tA\t.\t.\t.\n";
+    let t = TinyBundle::build("idcolumn", &[("known.vcf", known)], |o, dir| {
+        o.known = Some(dir.join("known.vcf"))
+    });
+    let input = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n\
+        chr1\t100\t.\tA\tC\t50\tPASS\tDP=1\tGT\t0/1\n\
+        chr1\t100\trs1\tA\tC\t50\tPASS\tDP=1\tGT\t0/1\n\
+        chr1\t100\tmine\tA\tC,G\t50\tPASS\t.\tGT\t1/2\n\
+        chr1\t100\trs9;x\tA\tG,C\t50\tPASS\t.\tGT\t1/2\n\
+        chr1\t100\t.\tA\tC,G\t50\tPASS\t.\tGT\t1/2\n\
+        chr1\t200\t.\tT\tC\t50\tPASS\tDP=2\tGT\t0/1\n\
+        chr1\t300\t.\tG\tA\t.\t.\t.\tGT:DP\t0/1:7\n";
+    let (out, summary) = run(&t.bundle, input.as_bytes()).unwrap();
+    let lines: Vec<&str> = out.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        lines,
+        [
+            "chr1\t100\trs1\tA\tC\t50\tPASS\tDP=1;DB;REGION=intergenic\tGT\t0/1",
+            "chr1\t100\trs1\tA\tC\t50\tPASS\tDP=1;DB;REGION=intergenic\tGT\t0/1",
+            "chr1\t100\tmine;rs1;rs2;rs9\tA\tC,G\t50\tPASS\tDB;REGION=intergenic\tGT\t1/2",
+            "chr1\t100\trs9;x;rs2;rs1\tA\tG,C\t50\tPASS\tDB;REGION=intergenic\tGT\t1/2",
+            "chr1\t100\trs1;rs2;rs9\tA\tC,G\t50\tPASS\tDB;REGION=intergenic\tGT\t1/2",
+            // Known, without an ID: the flag alone.
+            "chr1\t200\t.\tT\tC\t50\tPASS\tDP=2;DB;REGION=intergenic\tGT\t0/1",
+            "chr1\t300\trs3\tG\tA\t.\t.\tDB;REGION=intergenic\tGT:DP\t0/1:7",
+        ]
+    );
+    assert_eq!(summary.known, 7);
+}
+
 #[test]
 fn the_count_log_reads_like_anntools() {
     let t = bundle();
