@@ -46,6 +46,15 @@ mod tests {
     }
 }
 
+/// Whether [`left_align`] could move these alleles: only when their last bases are the same can an
+/// indel's bases rotate left. Otherwise it returns them as they are (upper-cased).
+pub fn may_shift_left(norm: &Normalized<'_>) -> bool {
+    match (norm.reference.last(), norm.alt.last()) {
+        (Some(r), Some(a)) => r.eq_ignore_ascii_case(a),
+        _ => true,
+    }
+}
+
 /// Shifts an indel to its leftmost equivalent position (as `bcftools norm` and `vt normalize` do), so
 /// the same insertion or deletion in a repeat is written one way. `base_at(p)` gives the reference base
 /// at 1-based position `p`. Alleles come already [`normalize`]d; the result goes into `reference` and
@@ -122,6 +131,20 @@ mod left_align_tests {
         assert_eq!(align(8, "A", "ACA"), (2, "G".into(), "GCA".into()));
         // An SNV is left alone.
         assert_eq!(align(9, "T", "C"), (9, "T".into(), "C".into()));
+    }
+
+    #[test]
+    fn only_alleles_whose_last_bases_match_can_move() {
+        // Those that move end alike…
+        for (pos, r, a) in [(6, "ACA", "A"), (4, "ACA", "A"), (8, "A", "ACA")] {
+            assert_ne!(align(pos, r, a).0, pos, "{r}>{a}");
+            assert!(may_shift_left(&normalize(pos, r.as_bytes(), a.as_bytes())), "{r}>{a}");
+        }
+        // …and those that do not come back as they are, upper-cased.
+        for (pos, r, a) in [(4, "ACG", "A"), (8, "a", "act"), (2, "GCAc", "G")] {
+            assert!(!may_shift_left(&normalize(pos, r.as_bytes(), a.as_bytes())), "{r}>{a}");
+            assert_eq!(align(pos, r, a), (pos, r.to_ascii_uppercase(), a.to_ascii_uppercase()));
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::io::{self, BufRead, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::alleles::{left_align, normalize};
+use crate::alleles::{left_align, may_shift_left, normalize};
 use crate::bundle::Bundle;
 use crate::bundle::known::KnownCursor;
 use crate::bundle::regions::{INTERGENIC, RegionClass, RegionCursor};
@@ -324,7 +324,7 @@ impl<'b> Pass<'b> {
     ) -> Result<bool, AnnotateError> {
         let bundle = self.bundle;
         let mut norm = normalize(record.pos, record.reference, alt);
-        if bundle.manifest.sequence && norm.reference.len() != norm.alt.len() {
+        if bundle.manifest.sequence && norm.reference.len() != norm.alt.len() && may_shift_left(&norm) {
             // An indel in a repeat can be written at several places; the bundle stores the leftmost.
             let (sequence, (reference, alt)) = (&mut self.sequence, &mut self.aligned);
             let mut failed = None;

@@ -12,10 +12,13 @@ use crate::bundle::Bundle;
 const PAST_STOP: u32 = 10;
 
 /// A transcript's coding sequence in transcript orientation (5′ to 3′), then up to [`PAST_STOP`]
-/// bases that follow it.
+/// bases that follow it, and its translation.
 pub struct CodingSequence {
     seq: Vec<u8>,
     past: Vec<u8>,
+    /// Every whole codon from the 5′ phase on, translated (stops included): a frameshift reads the
+    /// reference protein from its codon to the first stop, hundreds of codons, translated once here.
+    protein: Vec<u8>,
 }
 
 pub fn coding_sequence(bundle: &Bundle, contig: u32, t: &TranscriptModel) -> io::Result<CodingSequence> {
@@ -36,7 +39,9 @@ pub fn coding_sequence(bundle: &Bundle, contig: u32, t: &TranscriptModel) -> io:
     } else {
         bundle.reference(contig, last + 1, last + PAST_STOP, &mut past)?;
     }
-    Ok(CodingSequence { seq, past })
+    let protein =
+        seq.get(usize::from(t.phase)..).unwrap_or_default().chunks_exact(3).map(amino_acid).collect();
+    Ok(CodingSequence { seq, past, protein })
 }
 
 fn reverse_complement(seq: &mut [u8]) {
@@ -339,7 +344,9 @@ pub fn coding(
         let alt_len = seq.len().saturating_add_signed(delta).saturating_sub(phase);
         let codons = if edges & flags::STOP_LOST != 0 { alt_len.div_ceil(3) } else { alt_len / 3 };
         let alt_end = (phase + codons * 3).min(codon_start + mutated.len());
-        translate_to_stop(&seq[codon_start..], ref_aa);
+        let reference = cs.protein.get(codon..).unwrap_or_default();
+        let to_stop = reference.iter().position(|&aa| aa == b'*').map_or(reference.len(), |stop| stop + 1);
+        ref_aa.extend_from_slice(&reference[..to_stop]);
         translate_to_stop(&mutated[..alt_end.saturating_sub(codon_start)], alt_aa);
     } else {
         let alt_end =

@@ -1,8 +1,9 @@
 //! `cargo xtask bench engine`: gas-annotate (known IDs, regions and BCSQ consequences) against
 //! `bcftools annotate -c ID` and `bcftools csq -l` on the same deterministic, generated files, in the
-//! same run. Prints wall time, variants/s, peak RSS, the ratios, and how far the IDs and BCSQ agree,
-//! and the floor (see `floor.rs`): the ratio no annotator could beat on these files. Timed runs write
-//! to `/dev/null`; the outputs compared come from untimed runs.
+//! same run; gas-annotate both as the plain release build and as a profile-guided build (`pgo.rs`)
+//! when it can be made. Prints wall time, variants/s, peak RSS, the ratios, and how far the IDs and
+//! BCSQ agree, and the floor (see `floor.rs`): the ratio no annotator could beat on these files. Timed
+//! runs write to `/dev/null`; the outputs compared come from untimed runs.
 //!
 //! The files (in `.gas/bench/`): a 50 Mb synthetic genome (5 contigs, FASTA) with 2,000 Ensembl-style
 //! genes on both strands (GFF3; coding sequences start with ATG, end with a stop and have none in
@@ -12,7 +13,7 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -25,7 +26,7 @@ const GENES_PER_CONTIG: u32 = 400;
 const INPUT_RECORDS: u64 = 5_000_000;
 const SMALL_INPUT: u64 = 1_000_000;
 /// Timed rounds per run; the best is reported.
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 /// The speed issue 5 quotes for `bcftools csq` on one thread on these files ("~550k variants/s"),
 /// against which it sets its target (10x); printed beside the ratio measured in the run.
 const ISSUE_BCSQ_RATE: f64 = 550_000.0;
@@ -68,7 +69,7 @@ pub fn run() -> Result<(), String> {
     let done = dir.join("done-v4");
     if !done.exists() {
         println!("xtask: generating the benchmark files (deterministic)");
-        generate(&dir)?;
+        generate(&dir, &BENCH)?;
         run_step(
             Command::new("bgzip").args(["-f", "-k", "-@", "1"]).arg(dir.join("known.vcf")),
             "bgzipping the known variants for bcftools",
@@ -91,17 +92,13 @@ pub fn run() -> Result<(), String> {
         std::fs::write(&done, "").map_err(io)?;
     }
     let bundle = dir.join("bundle");
-    let (build_time, _, status) = measure(
-        Command::new(&gas)
-            .args(["bundle", "build", "--assembly", "SYNTH1", "--out"])
-            .arg(&bundle)
-            .arg("--gff3")
-            .arg(dir.join("genes.gff3"))
-            .arg("--fasta")
-            .arg(dir.join("genome.fa"))
-            .arg("--known")
-            .arg(dir.join("known.vcf")),
-    )?;
+    // The plain release build, and the profile-guided one when it can be made (see `pgo.rs`).
+    let mut builds = vec![("gas-annotate (ID, region, BCSQ)", gas.clone())];
+    match super::pgo::build_annotator(|instrumented| train(&gas, instrumented, &dir.join("train"))) {
+        Ok(optimized) => builds.insert(0, ("gas-annotate PGO (ID, region, BCSQ)", optimized)),
+        Err(why) => println!("xtask: no profile-guided build ({why}); timing the plain build alone"),
+    }
+    let (build_time, _, status) = measure(&mut build_bundle(&gas, &dir, "SYNTH1"))?;
     if !status {
         return Err("bundle build failed".into());
     }
@@ -124,15 +121,16 @@ pub fn run() -> Result<(), String> {
     // kept: a slow moment of the VM then costs every tool a round, not one tool its figure.
     let mut rows = Vec::new();
     let mut floors = Vec::new();
+    let tools = builds.len() + 2;
     for (label, input, records) in
         [("1M", dir.join("input_1m.vcf.gz"), SMALL_INPUT), ("5M", dir.join("input_5m.vcf.gz"), INPUT_RECORDS)]
     {
         let mut floor = Duration::MAX;
-        let mut best: Vec<Option<(String, Duration, u64, bool)>> = vec![None; 3];
+        let mut best: Vec<Option<(String, Duration, u64, bool)>> = vec![None; tools];
         for _ in 0..ROUNDS {
             floor = floor.min(super::floor::decompress(&input).map_err(io)?);
             for (k, (name, mut command)) in
-                annotators(&gas, &bundle, &dir, &input, None)?.into_iter().enumerate()
+                annotators(&builds, &bundle, &dir, &input, None)?.into_iter().enumerate()
             {
                 let (wall, rss, ok) = measure(&mut command)?;
                 let row = best[k].get_or_insert_with(|| (format!("{name}, {label}"), wall, rss, ok));
@@ -143,7 +141,7 @@ pub fn run() -> Result<(), String> {
         rows.extend(best.into_iter().flatten().map(|(name, wall, rss, ok)| (name, wall, rss, records, ok)));
     }
     println!("xtask: writing the 5M outputs for the agreement checks (untimed)");
-    for (name, mut command) in annotators(&gas, &bundle, &dir, &dir.join("input_5m.vcf.gz"), Some("5M"))? {
+    for (name, mut command) in annotators(&builds, &bundle, &dir, &dir.join("input_5m.vcf.gz"), Some("5M"))? {
         if !command.status().map_err(io)?.success() {
             return Err(format!("{name} failed"));
         }
@@ -175,22 +173,27 @@ pub fn run() -> Result<(), String> {
         open_rss / 1024
     );
     for (i, label) in ["1M", "5M"].iter().enumerate() {
-        let wall = |row: usize| rows[3 * i + row].1.as_secs_f64();
-        println!(
-            "speed-up at {label}: {:.2}x over bcftools annotate -c ID, {:.2}x over bcftools csq -l",
-            wall(1) / wall(0),
-            wall(2) / wall(0)
-        );
-        let rate = rows[3 * i].3 as f64 / wall(0);
-        println!(
-            "  against the ~550k variants/s issue 5 quotes for bcftools csq (its target: 10x): {:.2}x",
-            rate / ISSUE_BCSQ_RATE
-        );
+        let wall = |tool: usize| rows[tools * i + tool].1.as_secs_f64();
+        let (annotate, csq) = (tools - 2, tools - 1);
+        for (b, (name, _)) in builds.iter().enumerate() {
+            let name = name.split(" (").next().unwrap_or(name);
+            println!(
+                "speed-up of {name} at {label}: {:.2}x over bcftools annotate -c ID, {:.2}x over bcftools csq -l",
+                wall(annotate) / wall(b),
+                wall(csq) / wall(b)
+            );
+            let rate = rows[tools * i + b].3 as f64 / wall(b);
+            println!(
+                "  against the ~550k variants/s issue 5 quotes for bcftools csq (its target: 10x): {:.2}x",
+                rate / ISSUE_BCSQ_RATE
+            );
+        }
         let floor = floors[i].as_secs_f64();
         println!(
             "  floor at {label} (decompressing the input, which every run does): {floor:.2} s, {:.2}x bcftools \
-             csq -l = the ceiling for any annotator on these files; gas-annotate spends {:.2} s beyond it",
-            wall(2) / floor,
+             csq -l = the ceiling for any annotator on these files; {} spends {:.2} s beyond it",
+            wall(csq) / floor,
+            builds[0].0.split(" (").next().unwrap_or_default(),
             wall(0) - floor
         );
     }
@@ -204,7 +207,7 @@ pub fn run() -> Result<(), String> {
 /// gas-annotate, `bcftools annotate -c ID` and `bcftools csq -l` on `input`, each writing plain VCF
 /// (so none pays for compressing its output) to `/dev/null`, or with `label` to its file in `dir`.
 fn annotators(
-    gas: &Path,
+    builds: &[(&'static str, PathBuf)],
     bundle: &Path,
     dir: &Path,
     input: &Path,
@@ -213,9 +216,14 @@ fn annotators(
     let out = |name: &str| {
         label.map_or_else(|| "/dev/null".into(), |label| dir.join(format!("{name}_{label}.vcf")))
     };
-    let mut ours = Command::new(gas);
-    ours.args(["annotate", "--bundle"]).arg(bundle).arg(input);
-    ours.stdout(File::create(out("gas")).map_err(io)?);
+    let mut commands = Vec::new();
+    for (b, (name, gas)) in builds.iter().enumerate() {
+        // The first build's output is the one compared; the others write the same.
+        let mut ours = Command::new(gas);
+        ours.args(["annotate", "--bundle"]).arg(bundle).arg(input);
+        ours.stdout(File::create(if b == 0 { out("gas") } else { "/dev/null".into() }).map_err(io)?);
+        commands.push((*name, ours));
+    }
     let mut ids = Command::new("bcftools");
     ids.args(["annotate", "--no-version", "-a"])
         .arg(dir.join("known.vcf.gz"))
@@ -231,11 +239,46 @@ fn annotators(
         .arg(out("bcftools_csq"))
         .arg(input)
         .stderr(Stdio::null());
-    Ok(vec![
-        ("gas-annotate (ID, region, BCSQ)", ours),
-        ("bcftools annotate -c ID", ids),
-        ("bcftools csq -l", csq),
-    ])
+    commands.push(("bcftools annotate -c ID", ids));
+    commands.push(("bcftools csq -l", csq));
+    Ok(commands)
+}
+
+/// The command that builds `dir/bundle` from the generated files in `dir`.
+fn build_bundle(gas: &Path, dir: &Path, assembly: &str) -> Command {
+    let mut command = Command::new(gas);
+    command
+        .args(["bundle", "build", "--assembly", assembly, "--out"])
+        .arg(dir.join("bundle"))
+        .arg("--gff3")
+        .arg(dir.join("genes.gff3"))
+        .arg("--fasta")
+        .arg(dir.join("genome.fa"))
+        .arg("--known")
+        .arg(dir.join("known.vcf"));
+    command
+}
+
+/// Runs the instrumented `gas` on the training files in `dir` (written first when missing, with a
+/// bundle built by `plain`): a bgzipped input, as most uploads are.
+fn train(plain: &Path, instrumented: &Path, dir: &Path) -> Result<(), String> {
+    let done = dir.join("done-v1");
+    if !done.exists() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+        println!("xtask: generating the training files for the profile-guided build (deterministic)");
+        generate(dir, &TRAINING)?;
+        run_step(Command::new("bgzip").args(["-f", "-@", "1"]).arg(dir.join("input.vcf")), "bgzipping them")?;
+        run_step(&mut build_bundle(plain, dir, "TRAIN1"), "building their bundle")?;
+        std::fs::write(&done, "").map_err(io)?;
+    }
+    run_step(
+        Command::new(instrumented)
+            .args(["annotate", "--bundle"])
+            .arg(dir.join("bundle"))
+            .arg(dir.join("input.vcf.gz"))
+            .stdout(Stdio::null()),
+        "training run",
+    )
 }
 
 fn group(n: u64) -> String {
@@ -356,10 +399,32 @@ fn compare_bcsq(ours: &Path, theirs: &Path) -> Result<String, String> {
     ))
 }
 
-fn generate(dir: &Path) -> Result<(), String> {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let mut genome: Vec<Vec<u8>> =
-        (0..CONTIGS).map(|_| (0..CONTIG_LEN).map(|_| BASES[(rng.next() >> 62) as usize]).collect()).collect();
+/// What [`generate`] writes: how many contigs (each with its genes and `INPUT_RECORDS / CONTIGS`
+/// input records, so every shape is as dense), from which seed, and the input files with their
+/// record counts (the first records of the input).
+struct Shape {
+    seed: u64,
+    contigs: u32,
+    inputs: &'static [(&'static str, u64)],
+}
+
+/// The bench's files.
+const BENCH: Shape = Shape {
+    seed: 0x9E37_79B9_7F4A_7C15,
+    contigs: CONTIGS,
+    inputs: &[("input_5m.vcf", INPUT_RECORDS), ("input_1m.vcf", SMALL_INPUT)],
+};
+
+/// The profile-guided build's training files (see `pgo.rs`): drawn like the bench's but from another
+/// seed, so the build is not trained on the input it is timed on.
+const TRAINING: Shape =
+    Shape { seed: 0x2545_F491_4F6C_DD1D, contigs: 1, inputs: &[("input.vcf", SMALL_INPUT)] };
+
+fn generate(dir: &Path, shape: &Shape) -> Result<(), String> {
+    let mut rng = Rng(shape.seed);
+    let mut genome: Vec<Vec<u8>> = (0..shape.contigs)
+        .map(|_| (0..CONTIG_LEN).map(|_| BASES[(rng.next() >> 62) as usize]).collect())
+        .collect();
     let writer = |name: &str| -> Result<BufWriter<File>, String> {
         Ok(BufWriter::with_capacity(1 << 20, File::create(dir.join(name)).map_err(io)?))
     };
@@ -367,7 +432,7 @@ fn generate(dir: &Path) -> Result<(), String> {
     let mut gff = writer("genes.gff3")?;
     writeln!(gff, "##gff-version 3").map_err(io)?;
     let mut gene_no = 0;
-    for c in 1..=CONTIGS {
+    for c in 1..=shape.contigs {
         writeln!(gff, "##sequence-region chr{c} 1 {CONTIG_LEN}").map_err(io)?;
         let spacing = CONTIG_LEN / GENES_PER_CONTIG;
         for g in 0..GENES_PER_CONTIG {
@@ -458,16 +523,18 @@ fn generate(dir: &Path) -> Result<(), String> {
         if input {
             writeln!(out, "##INFO=<ID=DP,Number=1,Type=Integer,Description=\"Read depth\">")?;
         }
-        for c in 1..=CONTIGS {
+        for c in 1..=shape.contigs {
             writeln!(out, "##contig=<ID=chr{c},length={CONTIG_LEN}>")?;
         }
         writeln!(out, "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO")
     };
-    let (mut known, mut big, mut small) =
-        (writer("known.vcf")?, writer("input_5m.vcf")?, writer("input_1m.vcf")?);
+    let mut known = writer("known.vcf")?;
     header(&mut known, false).map_err(io)?;
-    for out in [&mut big, &mut small] {
-        header(out, true).map_err(io)?;
+    let mut inputs = Vec::new();
+    for &(name, records) in shape.inputs {
+        let mut out = writer(name)?;
+        header(&mut out, true).map_err(io)?;
+        inputs.push((out, records));
     }
     let per_contig = INPUT_RECORDS / u64::from(CONTIGS);
     let mut written = 0u64;
@@ -520,14 +587,16 @@ fn generate(dir: &Path) -> Result<(), String> {
             line.push(b'\t');
             line.extend_from_slice(&input_alt);
             line.extend_from_slice(b"\t50\tPASS\tDP=30\n");
-            big.write_all(&line).map_err(io)?;
-            if written < SMALL_INPUT {
-                small.write_all(&line).map_err(io)?;
+            for (out, records) in &mut inputs {
+                if written < *records {
+                    out.write_all(&line).map_err(io)?;
+                }
             }
             written += 1;
         }
     }
-    for out in [&mut known, &mut big, &mut small] {
+    known.flush().map_err(io)?;
+    for (out, _) in &mut inputs {
         out.flush().map_err(io)?;
     }
     Ok(())

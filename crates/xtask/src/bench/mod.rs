@@ -3,6 +3,7 @@
 
 mod engine;
 mod floor;
+mod pgo;
 mod pipeline;
 
 use std::process::{Command, ExitCode};
