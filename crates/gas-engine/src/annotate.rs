@@ -120,7 +120,8 @@ fn checkpoint(
 }
 
 /// A data line (without its line end) and the input buffered from its start: the line and what
-/// follows it, which short copies of the line's pieces may read past its end (see [`crate::short_copy`]).
+/// follows it, which short copies of the line's pieces may read past its end (see
+/// [`crate::short_copy`]).
 #[derive(Clone, Copy)]
 struct Line<'a> {
     text: &'a [u8],
