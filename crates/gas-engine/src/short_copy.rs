@@ -44,6 +44,10 @@ impl Padded {
         self.bytes.len() == CHUNK
     }
 
+    pub fn clear(&mut self) {
+        self.rewrite(|_| {});
+    }
+
     /// Replaces the bytes with what `write` writes into an empty vector.
     pub fn rewrite(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
         self.bytes.clear();
@@ -87,7 +91,7 @@ mod tests {
         let mut out = b"DP=3;".to_vec();
         padded.append_to(&mut out);
         assert_eq!(out, b"DP=3;GENE=A;REGION=exon");
-        padded.rewrite(|_| {});
+        padded.clear();
         assert!(padded.is_empty());
         padded.append_to(&mut out);
         assert_eq!(out, b"DP=3;GENE=A;REGION=exon");

@@ -32,7 +32,7 @@ impl QuietStretch {
     pub fn clear(&mut self) {
         (self.from, self.to) = (1, 0);
         self.entries.clear();
-        self.printed.rewrite(|_| {});
+        self.printed.clear();
         self.types = 0;
     }
 

@@ -93,9 +93,9 @@ pub fn run() -> Result<(), String> {
     }
     let bundle = dir.join("bundle");
     // The plain release build, and the profile-guided one when it can be made (see `pgo.rs`).
-    let mut builds = vec![("gas-annotate (ID, region, BCSQ)", gas.clone())];
+    let mut builds = vec![("gas-annotate", gas.clone())];
     match super::pgo::build_annotator(|instrumented| train(&gas, instrumented, &dir.join("train"))) {
-        Ok(optimized) => builds.insert(0, ("gas-annotate PGO (ID, region, BCSQ)", optimized)),
+        Ok(optimized) => builds.insert(0, ("gas-annotate PGO", optimized)),
         Err(why) => println!("xtask: no profile-guided build ({why}); timing the plain build alone"),
     }
     let (build_time, _, status) = measure(&mut build_bundle(&gas, &dir, "SYNTH1"))?;
@@ -176,7 +176,6 @@ pub fn run() -> Result<(), String> {
         let wall = |tool: usize| rows[tools * i + tool].1.as_secs_f64();
         let (annotate, csq) = (tools - 2, tools - 1);
         for (b, (name, _)) in builds.iter().enumerate() {
-            let name = name.split(" (").next().unwrap_or(name);
             println!(
                 "speed-up of {name} at {label}: {:.2}x over bcftools annotate -c ID, {:.2}x over bcftools csq -l",
                 wall(annotate) / wall(b),
@@ -193,7 +192,7 @@ pub fn run() -> Result<(), String> {
             "  floor at {label} (decompressing the input, which every run does): {floor:.2} s, {:.2}x bcftools \
              csq -l = the ceiling for any annotator on these files; {} spends {:.2} s beyond it",
             wall(csq) / floor,
-            builds[0].0.split(" (").next().unwrap_or_default(),
+            builds[0].0,
             wall(0) - floor
         );
     }
@@ -204,25 +203,25 @@ pub fn run() -> Result<(), String> {
     Ok(())
 }
 
-/// gas-annotate, `bcftools annotate -c ID` and `bcftools csq -l` on `input`, each writing plain VCF
-/// (so none pays for compressing its output) to `/dev/null`, or with `label` to its file in `dir`.
+/// Each build of gas-annotate, `bcftools annotate -c ID` and `bcftools csq -l` on `input`, each writing
+/// plain VCF (so none pays for compressing its output) to `/dev/null`, or with `label` to its file in
+/// `dir` (the first build's; the others write the same).
 fn annotators(
     builds: &[(&'static str, PathBuf)],
     bundle: &Path,
     dir: &Path,
     input: &Path,
     label: Option<&str>,
-) -> Result<Vec<(&'static str, Command)>, String> {
+) -> Result<Vec<(String, Command)>, String> {
     let out = |name: &str| {
         label.map_or_else(|| "/dev/null".into(), |label| dir.join(format!("{name}_{label}.vcf")))
     };
     let mut commands = Vec::new();
     for (b, (name, gas)) in builds.iter().enumerate() {
-        // The first build's output is the one compared; the others write the same.
         let mut ours = Command::new(gas);
         ours.args(["annotate", "--bundle"]).arg(bundle).arg(input);
         ours.stdout(File::create(if b == 0 { out("gas") } else { "/dev/null".into() }).map_err(io)?);
-        commands.push((*name, ours));
+        commands.push((format!("{name} (ID, region, BCSQ)"), ours));
     }
     let mut ids = Command::new("bcftools");
     ids.args(["annotate", "--no-version", "-a"])
@@ -239,8 +238,8 @@ fn annotators(
         .arg(out("bcftools_csq"))
         .arg(input)
         .stderr(Stdio::null());
-    commands.push(("bcftools annotate -c ID", ids));
-    commands.push(("bcftools csq -l", csq));
+    commands.push(("bcftools annotate -c ID".into(), ids));
+    commands.push(("bcftools csq -l".into(), csq));
     Ok(commands)
 }
 
