@@ -9,7 +9,6 @@ use crate::alleles::{left_align, may_shift_left, normalize};
 use crate::bundle::Bundle;
 use crate::bundle::known::KnownCursor;
 use crate::bundle::regions::{INTERGENIC, RegionClass, RegionCursor};
-use crate::bundle::sequence::SequenceCursor;
 use crate::bundle::tracks::TrackCursor;
 use crate::csq::{Consequences, CsqCaller, Key};
 use crate::short_copy::{Padded, append};
@@ -145,7 +144,6 @@ struct Pass<'b> {
     known: KnownCursor,
     regions: RegionCursor,
     tracks: Vec<TrackCursor>,
-    sequence: SequenceCursor,
     aligned: (Vec<u8>, Vec<u8>),
     last_contig: Option<LastContig>,
     info_values: Vec<Vec<Vec<u8>>>,
@@ -161,7 +159,6 @@ impl<'b> Pass<'b> {
             known: KnownCursor::default(),
             regions: RegionCursor::default(),
             tracks: bundle.tracks.iter().map(|_| TrackCursor::default()).collect(),
-            sequence: SequenceCursor::default(),
             aligned: (Vec::new(), Vec::new()),
             last_contig: None,
             info_values: vec![Vec::new(); bundle.manifest.known_info.len()],
@@ -327,18 +324,9 @@ impl<'b> Pass<'b> {
         let mut norm = normalize(record.pos, record.reference, alt);
         if bundle.manifest.sequence && norm.reference.len() != norm.alt.len() && may_shift_left(&norm) {
             // An indel in a repeat can be written at several places; the bundle stores the leftmost.
-            let (sequence, (reference, alt)) = (&mut self.sequence, &mut self.aligned);
-            let mut failed = None;
-            let base_at = |p| {
-                sequence.base(bundle, contig, p).unwrap_or_else(|e| {
-                    failed = Some(e);
-                    None
-                })
-            };
+            let (bases, (reference, alt)) = (bundle.sequence(contig), &mut self.aligned);
+            let base_at = |p: u32| (p as usize).checked_sub(1).and_then(|i| bases.get(i)).copied();
             let pos = left_align(norm, base_at, reference, alt);
-            if let Some(e) = failed {
-                return Err(AnnotateError::Bundle(e));
-            }
             norm = crate::alleles::Normalized { pos, reference, alt };
         }
         let info_values = &mut self.info_values;

@@ -43,7 +43,7 @@ impl<'a> Reader<'a> {
         self.pos >= self.buf.len()
     }
 
-    // Inlined whole: block decoding reads several numbers per record, most of them one byte.
+    // Inlined whole: a known record is several numbers (lengths), most of them one byte.
     #[inline(always)]
     pub fn varint(&mut self) -> Result<u64, Corrupt> {
         // Most numbers in a bundle (deltas, lengths) fit one byte.
@@ -85,7 +85,7 @@ impl<'a> Reader<'a> {
     pub fn bytes_range(&mut self) -> Result<(u32, u32), Corrupt> {
         let len = self.varint()? as usize;
         let start = self.pos;
-        if start + len > self.buf.len() {
+        if start.checked_add(len).is_none_or(|end| end > self.buf.len()) {
             return Err(Corrupt("truncated bytes"));
         }
         self.pos += len;

@@ -1,11 +1,14 @@
 //! Known variants (a dbSNP-like VCF): per contig, blocks of records sorted by position, each record
-//! a normalized (REF, ALT) with its IDs and carried INFO values. A cursor keeps one decoded block; a
-//! sorted input reads each block once, an unsorted one seeks by a binary search of the block index.
+//! a normalized (REF, ALT) with its IDs and carried INFO values. A block is its records' keys (see
+//! [`key`]), where each one's payload starts, then the payloads: fixed-width, so a lookup reads the
+//! keys straight from the mapped bundle with nothing to decode. A cursor keeps one block; a sorted
+//! input steps through each block once, an unsorted one seeks by a binary search of the block index.
 
 use std::io;
+use std::ops::Range;
 
 use super::codec::{Corrupt, Reader, put_bytes, put_varint};
-use super::container::{Container, ContainerWriter, Window};
+use super::container::{Container, ContainerWriter};
 
 /// Records per block (a position's records never straddle blocks, so a block may run a little over).
 const BLOCK_RECORDS: usize = 512;
@@ -72,17 +75,24 @@ impl KnownBuilder {
                     j += 1;
                 }
                 let block_at = blocks.len();
-                put_varint(&mut blocks, (j - i) as u64);
-                let mut previous = 0;
-                for e in &records[i..j] {
-                    put_varint(&mut blocks, u64::from(e.pos - previous));
-                    previous = e.pos;
-                    // The payload's length first: a reader skips the records it is not asked for.
-                    put_bytes(&mut blocks, payload(e));
+                let records = &records[i..j];
+                // Keys, then payload starts (from the block's start), then the payloads.
+                let mut at = 12 * records.len();
+                for e in records {
+                    blocks.extend_from_slice(&key(e.pos, payload(e)).to_le_bytes());
                 }
-                put_varint(&mut index, u64::from(records[i].pos));
-                put_varint(&mut index, u64::from(records[j - 1].pos));
+                for e in records {
+                    let start = u32::try_from(at).map_err(|_| io::Error::other("known block over 4 GiB"))?;
+                    blocks.extend_from_slice(&start.to_le_bytes());
+                    at += e.len as usize;
+                }
+                for e in records {
+                    blocks.extend_from_slice(payload(e));
+                }
+                put_varint(&mut index, u64::from(records[0].pos));
+                put_varint(&mut index, u64::from(records[records.len() - 1].pos));
                 put_varint(&mut index, block_at as u64);
+                put_varint(&mut index, records.len() as u64);
                 put_varint(&mut index, (blocks.len() - block_at) as u64);
                 block_count += 1;
                 i = j;
@@ -116,20 +126,19 @@ fn clean_ids(ids: &[u8]) -> Vec<u8> {
     clean
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct BlockMeta {
     first: u32,
     last: u32,
-    at: u64,
-    len: u32,
+    records: usize,
+    /// Where the block lies in the bundle's data file.
+    bytes: Range<usize>,
 }
 
 /// The block index of every contig, read when the bundle opens.
 pub struct KnownIndex {
     info_fields: usize,
     blocks: Vec<Vec<BlockMeta>>,
-    /// Per contig, the section holding its blocks.
-    sections: Vec<String>,
 }
 
 impl KnownIndex {
@@ -141,16 +150,24 @@ impl KnownIndex {
         let mut blocks = Vec::with_capacity(contigs.len());
         for name in contigs {
             let mut metas = Vec::new();
-            if let Some(index) = container.read(&format!("known/{name}/index"))? {
-                let mut r = Reader::new(&index);
+            if let Some(index) = container.section(&format!("known/{name}/index")) {
+                let section = container.locate(&format!("known/{name}/blocks")).unwrap_or(0..0);
+                let mut r = Reader::new(index);
                 for _ in 0..r.varint()? {
-                    metas.push(BlockMeta { first: r.u32()?, last: r.u32()?, at: r.varint()?, len: r.u32()? });
+                    let (first, last, at) = (r.u32()?, r.u32()?, r.varint()?);
+                    let (records, len) = (r.varint()?, r.varint()?);
+                    let start = (section.start as u64).saturating_add(at);
+                    let end = start.saturating_add(len);
+                    if end > section.end as u64 || records.saturating_mul(12) > len {
+                        return Err(Corrupt("known block out of range").into());
+                    }
+                    let (records, bytes) = (records as usize, start as usize..end as usize);
+                    metas.push(BlockMeta { first, last, records, bytes });
                 }
             }
             blocks.push(metas);
         }
-        let sections = contigs.iter().map(|name| format!("known/{name}/blocks")).collect();
-        Ok(Self { info_fields, blocks, sections })
+        Ok(Self { info_fields, blocks })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -175,14 +192,7 @@ impl KnownMatch<'_> {
     }
 }
 
-/// The most bytes of known blocks read at once, when a pass reads them in order (a block is ~8 kB).
-const READ_AHEAD: u64 = 512 * 1024;
-/// How far past the window a block may lie and still count as read in order (a sorted input that
-/// has no variant in a block's span skips it).
-const IN_ORDER: u64 = 64 * 1024;
-
-/// Reads known variants for a pass; keeps the current block, its keys decoded and each record's
-/// payload (alleles, IDs, INFO values) read only when a lookup reaches its position.
+/// Reads known variants for a pass; keeps the block it is in.
 #[derive(Default)]
 pub struct KnownCursor {
     /// The loaded block's span.
@@ -191,18 +201,10 @@ pub struct KnownCursor {
     gap: Option<Span>,
     /// Where the last lookup in the loaded block landed.
     next: usize,
-    /// Bytes of the loaded block's section (on `window_contig`): the block and those after it.
-    window: Window,
-    window_contig: u32,
-    /// Bytes read past a block: doubled on each read in order, none after a jump (an unsorted input).
-    ahead: u64,
-    /// Where the loaded block lies in `window`.
-    block: std::ops::Range<usize>,
-    /// One key per record (see [`key`]), in the block's order: sorted.
-    keys: Vec<u64>,
-    /// Where each record's payload starts in the loaded block.
-    payloads: Vec<u32>,
-    /// The INFO values of the record that matched, as ranges in `buf`.
+    /// Where the loaded block lies in the bundle's data file, and its record count.
+    block: Range<usize>,
+    records: usize,
+    /// The INFO values of the record that matched, as ranges in the block.
     infos: Vec<(u32, u32)>,
 }
 
@@ -228,30 +230,33 @@ impl KnownCursor {
     ) -> io::Result<()> {
         let within =
             |span: Option<Span>| span.is_some_and(|s| s.contig == contig && s.first <= pos && pos <= s.last);
-        if !within(self.loaded) && (within(self.gap) || !self.load_block_of(bundle, contig, pos)?) {
+        if !within(self.loaded) && (within(self.gap) || !self.load_block_of(&bundle.known, contig, pos)) {
             return Ok(());
         }
-        let keys = &self.keys[..];
+        let buf = bundle.container.bytes(self.block.clone());
+        let (keys, rest) = buf.split_at(8 * self.records);
+        let (keys, payloads) = (keys.as_chunks::<8>().0, rest[..4 * self.records].as_chunks::<4>().0);
+        let key_at = |i: usize| u64::from_le_bytes(keys[i]);
         let (first, next_position) = (u64::from(pos) << 32, (u64::from(pos) + 1) << 32);
         // A sorted input asks for positions in order: step on from the last answer (each record is
         // stepped over once per pass); an earlier position is searched for.
         let mut i = self.next.min(keys.len());
-        if i > 0 && keys[i - 1] >= first {
-            i = keys.partition_point(|&k| k < first);
+        if i > 0 && key_at(i - 1) >= first {
+            i = keys.partition_point(|k| u64::from_le_bytes(*k) < first);
         } else {
-            while i < keys.len() && keys[i] < first {
+            while i < keys.len() && key_at(i) < first {
                 i += 1;
             }
         }
         self.next = i;
-        let (n, buf) = (bundle.known.info_fields, &self.window.bytes()[self.block.clone()]);
+        let n = bundle.known.info_fields;
         // An SNV's key is its whole lookup; other alleles compare their payloads.
         let snv = snv_key(pos, reference, alt);
-        while i < keys.len() && keys[i] < next_position {
-            let at = self.payloads[i] as usize;
+        while i < keys.len() && key_at(i) < next_position {
+            let at = u32::from_le_bytes(payloads[i]) as usize;
             let corrupt = |e: Corrupt| io::Error::other(e);
             let ids_at = match snv {
-                Some(key) => (keys[i] == key).then_some(at + 4),
+                Some(key) => (key_at(i) == key).then_some(at + 4),
                 None => {
                     let mut r = Reader::at(buf, at);
                     (same_allele(r.bytes().map_err(corrupt)?, reference)
@@ -275,8 +280,7 @@ impl KnownCursor {
     }
 
     /// Loads the block of `contig` whose span holds `pos`; `false` when there is none.
-    fn load_block_of(&mut self, bundle: &super::Bundle, contig: u32, pos: u32) -> io::Result<bool> {
-        let index = &bundle.known;
+    fn load_block_of(&mut self, index: &KnownIndex, contig: u32, pos: u32) -> bool {
         let blocks = &index.blocks[contig as usize];
         let b = blocks.partition_point(|m| m.last < pos);
         if b == blocks.len() || blocks[b].first > pos {
@@ -284,33 +288,12 @@ impl KnownCursor {
             let first = if b == 0 { 0 } else { blocks[b - 1].last + 1 };
             let last = blocks.get(b).map_or(u32::MAX, |next| next.first - 1);
             self.gap = Some(Span { contig, first, last });
-            return Ok(false);
+            return false;
         }
-        let meta = blocks[b];
-        self.loaded = None;
-        self.next = 0;
-        self.keys.clear();
-        self.payloads.clear();
-        let (at, len) = (meta.at, meta.len as usize);
-        let same_contig = self.window_contig == contig;
-        if !(same_contig && self.window.holds(at, len)) {
-            // A sorted input reads the blocks in order (this one runs past the window's end, or lies
-            // just past it): a read brings the next ones too, more as the order holds. An unsorted
-            // input reads only the block it jumps to.
-            let in_order = same_contig && self.window.continued_from(at, IN_ORDER);
-            self.ahead = if in_order { (self.ahead * 2).clamp(IN_ORDER, READ_AHEAD) } else { 0 };
-            let section = &index.sections[contig as usize];
-            let section_len = bundle.container.section_len(section).unwrap_or(0);
-            let wanted = (len as u64).max(self.ahead.min(section_len.saturating_sub(at)));
-            self.window.read(&bundle.container, section, at, wanted as usize)?;
-            self.window_contig = contig;
-        }
-        let from = (at - self.window.start()) as usize;
-        self.block = from..from + len;
-        decode_block(&self.window.bytes()[self.block.clone()], &mut self.keys, &mut self.payloads)
-            .map_err(io::Error::other)?;
+        let meta = &blocks[b];
+        (self.block, self.records, self.next) = (meta.bytes.clone(), meta.records, 0);
         self.loaded = Some(Span { contig, first: meta.first, last: meta.last });
-        Ok(true)
+        true
     }
 }
 
@@ -340,24 +323,6 @@ fn same_allele(known: &[u8], query: &[u8]) -> bool {
         ([k], [q]) => *k == q.to_ascii_uppercase(),
         _ => known.len() == query.len() && known.iter().zip(query).all(|(k, q)| *k == q.to_ascii_uppercase()),
     }
-}
-
-/// Reads a block's keys (see [`key`]) and where each record's payload starts.
-fn decode_block(buf: &[u8], keys: &mut Vec<u64>, payloads: &mut Vec<u32>) -> Result<(), Corrupt> {
-    let mut r = Reader::new(buf);
-    let mut pos = 0u32;
-    let count = r.varint()?;
-    // At most one record per byte: a damaged count cannot ask for more room than the block holds.
-    let room = (count as usize).min(buf.len());
-    keys.reserve(room);
-    payloads.reserve(room);
-    for _ in 0..count {
-        pos = pos.checked_add(r.u32()?).ok_or(Corrupt("position overflow"))?;
-        let (at, len) = r.bytes_range()?;
-        keys.push(key(pos, &buf[at as usize..(at + len) as usize]));
-        payloads.push(at);
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -6,11 +6,11 @@ pub(crate) mod codec;
 mod container;
 pub mod known;
 pub mod regions;
-pub mod sequence;
 pub mod tracks;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -25,7 +25,7 @@ use known::KnownIndex;
 use regions::RegionIndex;
 use tracks::Track;
 
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 pub const MANIFEST: &str = "manifest.json";
 pub const DATA_FILE: &str = "bundle.gas";
 
@@ -124,7 +124,8 @@ pub struct Bundle {
     pub(crate) known: KnownIndex,
     pub(crate) regions: RegionIndex,
     pub(crate) tracks: Vec<Track>,
-    pub(crate) sequence_sections: Vec<String>,
+    /// Where each contig's reference sequence lies in the data file (empty without one).
+    sequences: Vec<Range<usize>>,
     contig_ids: HashMap<Vec<u8>, u32>,
     /// Each contig's transcripts, read once and shared by every pass (an annotator keeps its bundle
     /// open for all its jobs).
@@ -164,7 +165,7 @@ impl Bundle {
                 contig_ids.entry(alias.as_bytes().to_vec()).or_insert(id);
             }
         }
-        let sequence_sections = names.iter().map(|n| format!("seq/{n}")).collect();
+        let sequences = names.iter().map(|n| container.locate(&format!("seq/{n}")).unwrap_or(0..0)).collect();
         let transcripts = names.iter().map(|_| OnceLock::new()).collect();
         Ok(Self {
             dir: dir.to_owned(),
@@ -173,7 +174,7 @@ impl Bundle {
             known,
             regions,
             tracks,
-            sequence_sections,
+            sequences,
             contig_ids,
             transcripts,
         })
@@ -214,25 +215,28 @@ impl Bundle {
             return Ok(Arc::clone(transcripts));
         }
         let section = format!("tx/{}", self.contig_name(contig));
-        let read = match self.container.read(&section)? {
+        let read = match self.container.section(&section) {
             None => Vec::new(),
-            Some(bytes) => crate::csq::model::decode(&bytes).map_err(std::io::Error::other)?,
+            Some(bytes) => crate::csq::model::decode(bytes).map_err(std::io::Error::other)?,
         };
         // Two passes reading the same contig at once both parse it; the first to finish is kept.
         Ok(Arc::clone(cell.get_or_init(|| read.into())))
     }
 
-    /// The reference bases `start..=end` (1-based) of `contig` into `out`; short past the contig's end.
-    pub fn reference(&self, contig: u32, start: u32, end: u32, out: &mut Vec<u8>) -> std::io::Result<()> {
-        out.clear();
-        let section = &self.sequence_sections[contig as usize];
-        let Some(len) = self.container.section_len(section) else { return Ok(()) };
-        let at = u64::from(start.max(1) - 1);
-        if at >= len || end < start {
-            return Ok(());
+    /// The reference bases `start..=end` (1-based) of `contig`; short past the contig's end, empty
+    /// without a sequence.
+    pub fn reference(&self, contig: u32, start: u32, end: u32) -> &[u8] {
+        let bases = self.sequence(contig);
+        let from = (start.max(1) - 1) as usize;
+        if from >= bases.len() || end < start {
+            return &[];
         }
-        let wanted = (u64::from(end - start + 1)).min(len - at) as usize;
-        self.container.read_part(section, at, wanted, out)
+        &bases[from..(end as usize).min(bases.len())]
+    }
+
+    /// The reference sequence of `contig`, upper-case; empty without one.
+    pub fn sequence(&self, contig: u32) -> &[u8] {
+        self.container.bytes(self.sequences[contig as usize].clone())
     }
 }
 

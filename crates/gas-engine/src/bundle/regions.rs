@@ -189,15 +189,15 @@ pub struct RegionIndex {
 impl RegionIndex {
     pub fn open(container: &Container, contigs: &[String]) -> Result<Self, super::OpenError> {
         let mut genes = Vec::new();
-        if let Some(bytes) = container.read("regions/genes")? {
-            let mut r = Reader::new(&bytes);
+        if let Some(bytes) = container.section("regions/genes") {
+            let mut r = Reader::new(bytes);
             for _ in 0..r.varint()? {
                 genes.push(r.string()?.replace([' ', ';', ',', '=', '\t'], "_"));
             }
         }
         let mut sets = Vec::new();
-        if let Some(bytes) = container.read("regions/sets")? {
-            let mut r = Reader::new(&bytes);
+        if let Some(bytes) = container.section("regions/sets") {
+            let mut r = Reader::new(bytes);
             for _ in 0..r.varint()? {
                 let mut set: Vec<(u32, RegionClass)> = Vec::new();
                 for _ in 0..r.varint()? {
@@ -251,7 +251,7 @@ impl RegionCursor {
             self.segments.resize(index.sections.len(), None);
         }
         if self.segments[c].is_none() {
-            let bytes = container.read(&index.sections[c])?.unwrap_or_default();
+            let bytes = container.section(&index.sections[c]).unwrap_or_default();
             self.segments[c] = Some(bytes.chunks_exact(8).map(le_pair).collect());
         }
         if self.hint_contig != contig {

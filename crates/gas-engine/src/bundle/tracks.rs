@@ -77,7 +77,7 @@ impl TrackCursor {
             self.intervals.resize(track.sections.len(), None);
         }
         if self.intervals[c].is_none() {
-            let bytes = container.read(&track.sections[c])?.unwrap_or_default();
+            let bytes = container.section(&track.sections[c]).unwrap_or_default();
             self.intervals[c] = Some(bytes.chunks_exact(8).map(super::regions::le_pair).collect());
         }
         let intervals = self.intervals[c].as_deref().unwrap_or_default();

@@ -226,7 +226,7 @@ impl CsqCaller {
                 continue;
             }
             if self.coding[i].is_none() {
-                self.coding[i] = Some(coding_sequence(bundle, contig, t)?);
+                self.coding[i] = Some(coding_sequence(bundle, contig, t));
             }
             let Some(cs) = &self.coding[i] else { unreachable!("filled above") };
             let text_start = stage.changes.len();

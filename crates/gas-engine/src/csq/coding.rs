@@ -1,8 +1,6 @@
 //! The coding part of a call: where a change lands in the coding sequence and what it does to the
 //! protein (codon translation, frameshifts, inframe indels, starts and stops).
 
-use std::io;
-
 use super::change::{Change, deletion_trim};
 use super::flags::{self, Flags};
 use super::model::TranscriptModel;
@@ -21,27 +19,30 @@ pub struct CodingSequence {
     protein: Vec<u8>,
 }
 
-pub fn coding_sequence(bundle: &Bundle, contig: u32, t: &TranscriptModel) -> io::Result<CodingSequence> {
+pub fn coding_sequence(bundle: &Bundle, contig: u32, t: &TranscriptModel) -> CodingSequence {
     let mut seq = Vec::new();
-    let mut piece = Vec::new();
     for &(s, e) in &t.cds {
-        bundle.reference(contig, s, e, &mut piece)?;
-        seq.extend_from_slice(&piece);
+        seq.extend_from_slice(bundle.reference(contig, s, e));
     }
     let (first, last) = (t.cds[0].0, t.cds[t.cds.len() - 1].1);
-    let mut past = Vec::new();
-    if t.reverse {
+    let past = if t.reverse {
         reverse_complement(&mut seq);
+        let mut past = Vec::new();
         if first > 1 {
-            bundle.reference(contig, first.saturating_sub(PAST_STOP).max(1), first - 1, &mut past)?;
+            past.extend_from_slice(bundle.reference(
+                contig,
+                first.saturating_sub(PAST_STOP).max(1),
+                first - 1,
+            ));
         }
         reverse_complement(&mut past);
+        past
     } else {
-        bundle.reference(contig, last + 1, last + PAST_STOP, &mut past)?;
-    }
+        bundle.reference(contig, last + 1, last + PAST_STOP).to_vec()
+    };
     let protein =
         seq.get(usize::from(t.phase)..).unwrap_or_default().chunks_exact(3).map(amino_acid).collect();
-    Ok(CodingSequence { seq, past, protein })
+    CodingSequence { seq, past, protein }
 }
 
 fn reverse_complement(seq: &mut [u8]) {
@@ -118,10 +119,9 @@ impl Vcf<'_> {
     }
 
     /// Reference bases `start..start+len` (1-based), when the contig has them.
-    pub fn bases(&self, start: u32, len: usize) -> Option<Vec<u8>> {
-        let mut out = Vec::new();
-        self.bundle.reference(self.contig, start, start + len as u32 - 1, &mut out).ok()?;
-        (out.len() == len).then_some(out)
+    pub fn bases(&self, start: u32, len: usize) -> Option<&[u8]> {
+        let bases = self.bundle.reference(self.contig, start, start + len as u32 - 1);
+        (bases.len() == len).then_some(bases)
     }
 }
 
@@ -441,7 +441,7 @@ fn start_retained(t: &TranscriptModel, vcf: &Vcf<'_>) -> bool {
             _ => return false,
         }
     };
-    vcf.bases(block_start, ndel).as_deref() == Some(deleted)
+    vcf.bases(block_start, ndel) == Some(deleted)
 }
 
 const GENETIC_CODE: &[u8; 64] = b"KNKNTTTTRSRSIIMIQHQHPPPPRRRRLLLLEDEDAAAAGGGGVVVV*Y*YSSSS*CWCLFLF";
