@@ -73,7 +73,7 @@ pub fn annotate(
             if !line.text.is_empty() {
                 pass.annotate_line(line, &tabs, n, &mut out, &mut summary)?;
                 if summary.total & 0xffff == 0 {
-                    checkpoint(summary.total, options, progress)?;
+                    checkpoint(bundle, summary.total, options, progress)?;
                 }
             }
         }
@@ -90,7 +90,7 @@ pub fn annotate(
             if !line.text.is_empty() {
                 pass.annotate_line(line, &tabs, n, &mut out, &mut summary)?;
                 if summary.total & 0xffff == 0 {
-                    checkpoint(summary.total, options, progress)?;
+                    checkpoint(bundle, summary.total, options, progress)?;
                 }
             }
         }
@@ -105,8 +105,10 @@ pub fn annotate(
     Ok(summary)
 }
 
-/// Every 65,536 records: reports progress, and stops the pass when it was cancelled.
+/// Every 65,536 records: reports progress, lets go of the bundle's pages read so far, and stops the
+/// pass when it was cancelled.
 fn checkpoint(
+    bundle: &Bundle,
     total: u64,
     options: &AnnotateOptions,
     progress: &mut dyn FnMut(u64),
@@ -114,6 +116,7 @@ fn checkpoint(
     if options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
         return Err(AnnotateError::Cancelled);
     }
+    bundle.release_pages();
     progress(total);
     Ok(())
 }

@@ -110,4 +110,15 @@ impl Container {
     pub fn bytes(&self, range: Range<usize>) -> &[u8] {
         &self.map[range]
     }
+
+    /// Lets go of the file's pages this process has touched; they stay in the page cache, and a
+    /// later read maps them again. Called now and then in a pass, so that its resident size is what
+    /// it reads at the moment rather than every part of the bundle it has read.
+    pub fn release(&self) {
+        // SAFETY: the map is a read-only shared mapping of a file that is never changed in place:
+        // dropping its pages loses nothing, the next read maps the same bytes again. Only advice:
+        // when it fails, the pages simply stay.
+        #[allow(unsafe_code)]
+        let _ = unsafe { self.map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+    }
 }

@@ -223,6 +223,11 @@ impl Bundle {
         Ok(Arc::clone(cell.get_or_init(|| read.into())))
     }
 
+    /// Unmaps the parts of the bundle this process has read (see [`Container::release`]).
+    pub fn release_pages(&self) {
+        self.container.release();
+    }
+
     /// The reference bases `start..=end` (1-based) of `contig`; short past the contig's end, empty
     /// without a sequence.
     pub fn reference(&self, contig: u32, start: u32, end: u32) -> &[u8] {
