@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::alleles::{left_align, may_shift_left, normalize};
 use crate::bundle::Bundle;
-use crate::bundle::known::KnownCursor;
+use crate::bundle::known::{KnownCursor, KnownSnv};
 use crate::bundle::regions::{INTERGENIC, RegionClass, RegionCursor};
 use crate::bundle::tracks::TrackCursor;
 use crate::csq::{Consequences, CsqCaller, Key};
@@ -210,29 +210,26 @@ impl<'b> Pass<'b> {
         let (id_at, id_end) = (offset(record.id), offset(record.id) + record.id.len());
         let info_empty = record.info == b".";
         let copied_to = offset(record.info) + if info_empty { 0 } else { record.info.len() };
-        let mut ids = IdColumn { start: out.len() + id_at, own: record.id, added_from: None };
-        append(out, buffered, copied_to);
-
-        // Known variants, per ALT allele.
-        if !self.info_values.is_empty() {
-            let alt_count = record.alt_count();
-            for values in &mut self.info_values {
-                values.clear();
-                values.resize(alt_count, Vec::new());
+        let matched = match self.known_snv(&record, contig) {
+            // Most records: the columns before ID, then the known SNV's IDs or the `.` the record had,
+            // then the rest. The same steps whether the SNV is known or not (see `KnownCursor::snv`):
+            // the `.` is written, and cut again when IDs follow.
+            Some(snv) => {
+                append(out, buffered, id_at);
+                out.push(b'.');
+                out.truncate(out.len() - usize::from(!snv.ids.is_empty()));
+                append(out, snv.in_block, snv.ids.len());
+                append(out, &buffered[id_end..], copied_to - id_end);
+                snv.known
             }
-        }
-        let mut matched = false;
-        // Most records have one ALT allele of bases: no need to iterate.
-        if let Some(alt) = record.single_sequence_alt() {
-            matched = self.find_known(&record, contig, 0, alt, &mut ids, out)?;
-        } else {
-            for (i, allele) in record.alt_alleles().enumerate() {
-                if let AltAllele::Sequence(alt) = allele {
-                    matched |= self.find_known(&record, contig, i, alt, &mut ids, out)?;
-                }
+            None => {
+                let mut ids = IdColumn { start: out.len() + id_at, own: record.id, added_from: None };
+                append(out, buffered, copied_to);
+                let matched = self.find_known_alleles(&record, contig, &mut ids, out)?;
+                ids.finish(out, &buffered[id_end..], copied_to - id_end);
+                matched
             }
-        }
-        ids.finish(out, &buffered[id_end..], copied_to - id_end);
+        };
 
         // Genes and regions over the REF span: the entries written for the last record where they
         // are the same, else looked up.
@@ -242,11 +239,12 @@ impl<'b> Pass<'b> {
         }
 
         let mut info = InfoWriter { out, empty: info_empty };
-        if matched {
-            // Most INFO columns have no `DB` anywhere: no need to split them.
-            if !record.info.windows(2).any(|pair| pair == b"DB") || !list_contains(record.info, b';', b"DB") {
-                info.flag(b"DB");
-            }
+        // Most INFO columns have no `DB` anywhere: no need to split them. Known or not, the same steps
+        // (see `KnownCursor::snv`).
+        let maybe_db = record.info.windows(2).fold(false, |found, pair| found | (pair == b"DB"));
+        let has_db = maybe_db && list_contains(record.info, b';', b"DB");
+        info.flag_if(matched & !has_db, b"DB");
+        if !bundle.manifest.known_info.is_empty() && matched {
             for (field, values) in bundle.manifest.known_info.iter().zip(&self.info_values) {
                 info.key(b"KNOWN_");
                 info.out.extend_from_slice(field.id.as_bytes());
@@ -305,11 +303,50 @@ impl<'b> Pass<'b> {
         }
         out.push(b'\n');
 
-        if matched {
-            summary.known += 1;
-        }
+        summary.known += u64::from(matched);
         summary.regions[self.regions_written.slot].count += 1;
         Ok(())
+    }
+
+    /// The known SNV a record is, for the usual record (one SNV, no IDs of its own) and a bundle that
+    /// carries no INFO values; `None` for any other (see [`Pass::find_known_alleles`]).
+    #[inline(always)]
+    fn known_snv(&mut self, record: &Record<'_>, contig: u32) -> Option<KnownSnv<'b>> {
+        match (record.reference, record.single_sequence_alt()) {
+            ([reference], Some([alt])) if record.id == b"." && self.info_values.is_empty() => {
+                self.known.snv(self.bundle, contig, record.pos, *reference, *alt)
+            }
+            _ => None,
+        }
+    }
+
+    /// Looks up each ALT allele of bases among the known variants: adds their IDs to the record's ID
+    /// column and their INFO values to `info_values`; returns whether any matched.
+    fn find_known_alleles(
+        &mut self,
+        record: &Record<'_>,
+        contig: u32,
+        ids: &mut IdColumn<'_>,
+        out: &mut Vec<u8>,
+    ) -> Result<bool, AnnotateError> {
+        if !self.info_values.is_empty() {
+            let alt_count = record.alt_count();
+            for values in &mut self.info_values {
+                values.clear();
+                values.resize(alt_count, Vec::new());
+            }
+        }
+        // Most records have one ALT allele of bases: no need to iterate.
+        if let Some(alt) = record.single_sequence_alt() {
+            return self.find_known(record, contig, 0, alt, ids, out);
+        }
+        let mut matched = false;
+        for (i, allele) in record.alt_alleles().enumerate() {
+            if let AltAllele::Sequence(alt) = allele {
+                matched |= self.find_known(record, contig, i, alt, ids, out)?;
+            }
+        }
+        Ok(matched)
     }
 
     /// Looks up ALT allele `i` (`alt`, bases) among the known variants: adds their IDs to the record's
@@ -455,6 +492,15 @@ impl InfoWriter<'_> {
 
     fn flag(&mut self, name: &[u8]) {
         self.key(name);
+    }
+
+    /// Writes flag `name` when `on`, with the same steps either way (no branch on `on`).
+    fn flag_if(&mut self, on: bool, name: &[u8]) {
+        let (before, empty) = (self.out.len(), self.empty);
+        self.key(name);
+        let after = self.out.len();
+        self.out.truncate(if on { after } else { before });
+        self.empty = empty & !on;
     }
 
     fn finish(self) {

@@ -192,6 +192,27 @@ impl KnownMatch<'_> {
     }
 }
 
+/// The known SNV at a position, or none (see [`KnownCursor::snv`]).
+pub struct KnownSnv<'a> {
+    pub known: bool,
+    /// Its IDs (empty when there is none, or no such SNV).
+    pub ids: &'a [u8],
+    /// `ids` and the rest of the block after them (a chunk copy of `ids` may read past them).
+    pub in_block: &'a [u8],
+}
+
+impl KnownSnv<'_> {
+    const NONE: Self = Self { known: false, ids: &[], in_block: &[] };
+}
+
+/// A loaded block's parts, and where a lookup landed in it.
+struct Block<'b> {
+    buf: &'b [u8],
+    keys: &'b [[u8; 8]],
+    payloads: &'b [[u8; 4]],
+    at: usize,
+}
+
 /// Reads known variants for a pass; keeps the block it is in.
 #[derive(Default)]
 pub struct KnownCursor {
@@ -228,27 +249,11 @@ impl KnownCursor {
         alt: &[u8],
         mut found: impl FnMut(KnownMatch<'_>),
     ) -> io::Result<()> {
-        let within =
-            |span: Option<Span>| span.is_some_and(|s| s.contig == contig && s.first <= pos && pos <= s.last);
-        if !within(self.loaded) && (within(self.gap) || !self.load_block_of(&bundle.known, contig, pos)) {
+        let Some(Block { buf, keys, payloads, at: mut i }) = self.seek(bundle, contig, pos) else {
             return Ok(());
-        }
-        let buf = bundle.container.bytes(self.block.clone());
-        let (keys, rest) = buf.split_at(8 * self.records);
-        let (keys, payloads) = (keys.as_chunks::<8>().0, rest[..4 * self.records].as_chunks::<4>().0);
+        };
         let key_at = |i: usize| u64::from_le_bytes(keys[i]);
-        let (first, next_position) = (u64::from(pos) << 32, (u64::from(pos) + 1) << 32);
-        // A sorted input asks for positions in order: step on from the last answer (each record is
-        // stepped over once per pass); an earlier position is searched for.
-        let mut i = self.next.min(keys.len());
-        if i > 0 && key_at(i - 1) >= first {
-            i = keys.partition_point(|k| u64::from_le_bytes(*k) < first);
-        } else {
-            while i < keys.len() && key_at(i) < first {
-                i += 1;
-            }
-        }
-        self.next = i;
+        let next_position = (u64::from(pos) + 1) << 32;
         let n = bundle.known.info_fields;
         // An SNV's key is its whole lookup; other alleles compare their payloads.
         let snv = snv_key(pos, reference, alt);
@@ -277,6 +282,71 @@ impl KnownCursor {
             i += 1;
         }
         Ok(())
+    }
+
+    /// The known SNV `reference>alt` at (`contig`, `pos`), for a bundle that carries no INFO values:
+    /// whether there is one and its IDs, decided without a branch on the answer (about half of the
+    /// records of a usual input are known, at random: a branch on it would be mispredicted for a
+    /// quarter of all records). `None` when the position holds several known records, or an ID list
+    /// longer than 127 bytes: [`KnownCursor::for_each_match`] handles those.
+    #[inline(always)]
+    pub fn snv<'b>(
+        &mut self,
+        bundle: &'b super::Bundle,
+        contig: u32,
+        pos: u32,
+        reference: u8,
+        alt: u8,
+    ) -> Option<KnownSnv<'b>> {
+        let Some(Block { buf, keys, payloads, at: i }) = self.seek(bundle, contig, pos) else {
+            return Some(KnownSnv::NONE);
+        };
+        // The loaded block's span holds `pos`, so some key lies at or after it: `i` is in range.
+        let key_at = |i: usize| keys.get(i).map_or(u64::MAX, |k| u64::from_le_bytes(*k));
+        if key_at(i + 1) < (u64::from(pos) + 1) << 32 {
+            return None;
+        }
+        let known = key_at(i) == key(pos, &[1, reference & 0xdf, 1, alt & 0xdf]);
+        // An SNV's payload is `1 REF 1 ALT`, then its IDs' length and IDs. For another record the
+        // bytes read are not IDs, and a length of 0 is taken instead. A length of two bytes or more
+        // (or a byte of a long allele) is left to the general lookup, whether known or not: a
+        // branch on `known` here would be mispredicted just the same.
+        let ids_at = payloads.get(i).map_or(0, |at| u32::from_le_bytes(*at) as usize + 5).min(buf.len());
+        let len = buf.get(ids_at.wrapping_sub(1)).copied().unwrap_or(0);
+        if len >= 0x80 {
+            return None;
+        }
+        let in_block = &buf[ids_at..];
+        let ids_len = usize::from(len) * usize::from(known);
+        Some(KnownSnv { known, ids: in_block.get(..ids_len)?, in_block })
+    }
+
+    /// The block that may hold records at (`contig`, `pos`), loaded, with where the records at or
+    /// after `pos` start in it; `None` when there is none.
+    #[inline(always)]
+    fn seek<'b>(&mut self, bundle: &'b super::Bundle, contig: u32, pos: u32) -> Option<Block<'b>> {
+        let within =
+            |span: Option<Span>| span.is_some_and(|s| s.contig == contig && s.first <= pos && pos <= s.last);
+        if !within(self.loaded) && (within(self.gap) || !self.load_block_of(&bundle.known, contig, pos)) {
+            return None;
+        }
+        let buf = bundle.container.bytes(self.block.clone());
+        let (keys, rest) = buf.split_at(8 * self.records);
+        let (keys, payloads) = (keys.as_chunks::<8>().0, rest[..4 * self.records].as_chunks::<4>().0);
+        let key_at = |i: usize| u64::from_le_bytes(keys[i]);
+        let first = u64::from(pos) << 32;
+        // A sorted input asks for positions in order: step on from the last answer (each record is
+        // stepped over once per pass); an earlier position is searched for.
+        let mut i = self.next.min(keys.len());
+        if i > 0 && key_at(i - 1) >= first {
+            i = keys.partition_point(|k| u64::from_le_bytes(*k) < first);
+        } else {
+            while i < keys.len() && key_at(i) < first {
+                i += 1;
+            }
+        }
+        self.next = i;
+        Some(Block { buf, keys, payloads, at: i })
     }
 
     /// Loads the block of `contig` whose span holds `pos`; `false` when there is none.

@@ -172,6 +172,55 @@ fn the_id_column_gets_each_known_id_once_after_the_users_own() {
     assert_eq!(summary.known, 7);
 }
 
+/// One-base records find their known IDs however the position's known records lie: in either case,
+/// beside a known indel at the same position, among several records with the same alleles, with an
+/// ID list too long for one length byte, or not at all.
+#[test]
+fn single_base_records_find_exactly_their_known_ids() {
+    let long_id = format!("rs{}", "1234567890".repeat(14));
+    let known = format!(
+        "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n\
+         chr1\t400\trs4\tA\tG\t.\t.\t.\n\
+         chr1\t500\trs5\tAT\tA\t.\t.\t.\n\
+         chr1\t600\trs6\tC\tT\t.\t.\t.\n\
+         chr1\t600\trs7\tC\tT\t.\t.\t.\n\
+         chr1\t700\t{long_id}\tG\tC\t.\t.\t.\n\
+         chr1\t800\trs8\tT\tA\t.\t.\t.\n"
+    );
+    let t =
+        TinyBundle::build("snvs", &[("known.vcf", &known)], |o, dir| o.known = Some(dir.join("known.vcf")));
+    let input = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n\
+        chr1\t50\t.\tA\tC\t.\t.\t.\n\
+        chr1\t400\t.\ta\tg\t.\t.\tDP=3\n\
+        chr1\t400\t.\tA\tG\t.\t.\tDB;DP=3\n\
+        chr1\t500\t.\tA\tG\t.\t.\t.\n\
+        chr1\t500\t.\tAT\tA\t.\t.\t.\n\
+        chr1\t600\t.\tC\tT\t.\t.\t.\n\
+        chr1\t700\t.\tG\tC\t.\t.\t.\n\
+        chr1\t800\t.\tT\tG\t.\t.\tDP=4\n\
+        chr1\t900\t.\tT\tG\t.\t.\t.\n";
+    let (out, summary) = run(&t.bundle, input.as_bytes()).unwrap();
+    let lines: Vec<&str> = out.lines().filter(|l| !l.starts_with('#')).collect();
+    let long = format!("chr1\t700\t{long_id}\tG\tC\t.\t.\tDB;REGION=intergenic");
+    assert_eq!(
+        lines,
+        [
+            "chr1\t50\t.\tA\tC\t.\t.\tREGION=intergenic",
+            "chr1\t400\trs4\ta\tg\t.\t.\tDP=3;DB;REGION=intergenic",
+            // The user's DB flag is not written twice.
+            "chr1\t400\trs4\tA\tG\t.\t.\tDB;DP=3;REGION=intergenic",
+            // The known deletion at 500 is not this SNV.
+            "chr1\t500\t.\tA\tG\t.\t.\tREGION=intergenic",
+            "chr1\t500\trs5\tAT\tA\t.\t.\tDB;REGION=intergenic",
+            "chr1\t600\trs6;rs7\tC\tT\t.\t.\tDB;REGION=intergenic",
+            &long,
+            "chr1\t800\t.\tT\tG\t.\t.\tDP=4;REGION=intergenic",
+            "chr1\t900\t.\tT\tG\t.\t.\tREGION=intergenic",
+        ]
+    );
+    assert_eq!(summary.known, 5);
+}
+
 #[test]
 fn the_count_log_reads_like_anntools() {
     let t = bundle();
