@@ -182,7 +182,10 @@ fn sweep(
 pub struct RegionIndex {
     /// As INFO writes them (no spaces, semicolons, commas, equals signs or tabs).
     genes: Vec<String>,
-    sets: Vec<Vec<(u32, RegionClass)>>,
+    /// Every class set's members, one set after another: set `i` is `members[set_starts[i]..set_starts[i + 1]]`
+    /// (one allocation, not one per set: a bundle has tens of thousands of them).
+    members: Vec<(u32, RegionClass)>,
+    set_starts: Vec<u32>,
     sections: Vec<String>,
 }
 
@@ -195,28 +198,34 @@ impl RegionIndex {
                 genes.push(r.string()?.replace([' ', ';', ',', '=', '\t'], "_"));
             }
         }
-        let mut sets = Vec::new();
+        let (mut members, mut set_starts) = (Vec::new(), vec![0]);
         if let Some(bytes) = container.section("regions/sets") {
             let mut r = Reader::new(bytes);
             for _ in 0..r.varint()? {
-                let mut set: Vec<(u32, RegionClass)> = Vec::new();
                 for _ in 0..r.varint()? {
                     let gene = r.u32()?;
                     let class = RegionClass::from_u8(r.u8()?).ok_or(Corrupt("unknown region class"))?;
                     if gene as usize >= genes.len() {
                         return Err(Corrupt("gene out of range").into());
                     }
-                    set.push((gene, class));
+                    members.push((gene, class));
                 }
-                sets.push(set);
+                set_starts.push(u32::try_from(members.len()).map_err(|_| Corrupt("too many region sets"))?);
             }
         }
         let sections = contigs.iter().map(|c| format!("regions/{c}")).collect();
-        Ok(Self { genes, sets, sections })
+        Ok(Self { genes, members, set_starts, sections })
     }
 
     pub fn gene_count(&self) -> usize {
         self.genes.len()
+    }
+
+    /// The members of class set `set`: genes, each with its class.
+    /// (`set` was checked when its contig's segments were read.)
+    fn set(&self, set: u32) -> &[(u32, RegionClass)] {
+        let set = set as usize;
+        &self.members[self.set_starts[set] as usize..self.set_starts[set + 1] as usize]
     }
 
     /// The gene's name as INFO `GENE` writes it.
@@ -252,7 +261,11 @@ impl RegionCursor {
         }
         if self.segments[c].is_none() {
             let bytes = container.section(&index.sections[c]).unwrap_or_default();
-            self.segments[c] = Some(bytes.chunks_exact(8).map(le_pair).collect());
+            let segments: Vec<(u32, u32)> = bytes.chunks_exact(8).map(le_pair).collect();
+            if segments.iter().any(|&(_, set)| set as usize + 1 >= index.set_starts.len()) {
+                return Err(io::Error::other(Corrupt("region set out of range")));
+            }
+            self.segments[c] = Some(segments);
         }
         if self.hint_contig != contig {
             self.hint_contig = contig;
@@ -270,7 +283,7 @@ impl RegionCursor {
             crate::search::partition_from(segments, &mut self.hint, |s| s.0 <= start).saturating_sub(1);
         let first = k;
         while k < segments.len() && segments[k].0 <= end {
-            for &(gene, class) in &index.sets[segments[k].1 as usize] {
+            for &(gene, class) in index.set(segments[k].1) {
                 match found.iter_mut().find(|(g, _)| *g == gene) {
                     Some((_, c)) => *c = (*c).min(class),
                     None => found.push((gene, class)),
