@@ -91,10 +91,6 @@ impl Container {
         Ok(Self { map, sections })
     }
 
-    pub fn has(&self, name: &str) -> bool {
-        self.sections.contains_key(name)
-    }
-
     /// The section's bytes, or `None` if the bundle has no such section.
     pub fn section(&self, name: &str) -> Option<&[u8]> {
         self.locate(name).map(|range| self.bytes(range))
